@@ -1,0 +1,36 @@
+#pragma once
+
+#include <grpcpp/support/client_callback.h>
+
+#include <memory>
+
+#include "client/call_settings.h"
+#include "client/send_queue.h"
+#include "greet.grpc.pb.h"
+
+namespace greeter {
+
+// SayHelloBidiStream: Send and receive at once; Close half-closes, and replies keep coming
+// until the server finishes.
+class BidiCall final : public grpc::ClientBidiReactor<greet::HelloRequest, greet::HelloReply> {
+ public:
+  static std::shared_ptr<BidiCall> Start(greet::Greeter::Stub& stub, const CallSettings& settings,
+                                         CallHandlers handlers);
+  bool Send(greet::HelloRequest request) { return sender_.Send(std::move(request)); }
+  void Close() { sender_.Close(); }
+  void Cancel() { context_.TryCancel(); }
+
+  void OnReadDone(bool ok) override;
+  void OnWriteDone(bool ok) override { sender_.OnWriteDone(ok); }
+  void OnWritesDoneDone(bool) override { sender_.OnWritesDoneDone(); }
+  void OnDone(const grpc::Status& status) override;
+
+ private:
+  std::shared_ptr<BidiCall> self_;  // alive until OnDone
+  CallHandlers handlers_;
+  grpc::ClientContext context_;
+  greet::HelloReply reply_;
+  SendQueue<greet::HelloRequest, BidiCall> sender_{*this, 64};
+};
+
+}  // namespace greeter

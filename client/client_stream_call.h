@@ -1,0 +1,35 @@
+#pragma once
+
+#include <grpcpp/support/client_callback.h>
+
+#include <memory>
+
+#include "client/call_settings.h"
+#include "client/send_queue.h"
+#include "greet.grpc.pb.h"
+
+namespace greeter {
+
+// SayHelloClientStream: Send names as they come, Close to half-close, then the one reply.
+class ClientStreamCall final : public grpc::ClientWriteReactor<greet::HelloRequest> {
+ public:
+  static std::shared_ptr<ClientStreamCall> Start(greet::Greeter::Stub& stub,
+                                                 const CallSettings& settings,
+                                                 CallHandlers handlers);
+  bool Send(greet::HelloRequest request) { return sender_.Send(std::move(request)); }
+  void Close() { sender_.Close(); }
+  void Cancel() { context_.TryCancel(); }
+
+  void OnWriteDone(bool ok) override { sender_.OnWriteDone(ok); }
+  void OnWritesDoneDone(bool) override { sender_.OnWritesDoneDone(); }
+  void OnDone(const grpc::Status& status) override;
+
+ private:
+  std::shared_ptr<ClientStreamCall> self_;  // alive until OnDone
+  CallHandlers handlers_;
+  grpc::ClientContext context_;
+  greet::HelloReply reply_;
+  SendQueue<greet::HelloRequest, ClientStreamCall> sender_{*this, 64};
+};
+
+}  // namespace greeter

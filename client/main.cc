@@ -1,0 +1,91 @@
+// greeter-client: one-shot commands for scripts, over one channel per process.
+
+#include <grpcpp/create_channel.h>
+#include <grpcpp/security/credentials.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <iostream>
+
+#include "client/one_shot_commands.h"
+#include "client/reply_printer.h"
+#include "common/duration.h"
+
+int main(int argc, char** argv) {
+  std::string target = "localhost:50051";
+  std::string deadline_text;
+  bool json = false;
+
+  CLI::App app{"greeter-client: calls greet.Greeter in each of the four gRPC call shapes."};
+  app.require_subcommand(1);
+  app.add_option("--target", target, "Server address, host:port")->capture_default_str();
+  app.add_option("--deadline", deadline_text,
+                 "Deadline for each call, e.g. 500ms, 2s (default: none)");
+  app.add_flag("--json", json, "Print each reply as one JSON object per line");
+  app.footer(
+      "Exit status: 0 when every call ends OK; otherwise 64 + the gRPC status code\n"
+      "(65 CANCELLED, 67 INVALID_ARGUMENT, 68 DEADLINE_EXCEEDED, 72 RESOURCE_EXHAUSTED,\n"
+      "78 UNAVAILABLE, ...), with the code and message on stderr. 2: bad command line.");
+
+  std::string name;
+  std::optional<uint32_t> count;
+  std::optional<uint32_t> interval_ms;
+  std::vector<std::string> names;
+
+  auto* hello = app.add_subcommand("hello", "Unary SayHello: one request, one reply");
+  hello->add_option("NAME", name, "Who to greet")->required();
+
+  auto* stream = app.add_subcommand(
+      "stream", "SayHelloServerStream: one request, COUNT replies INTERVAL ms apart");
+  stream->add_option("NAME", name, "Who to greet")->required();
+  stream->add_option("--count", count, "How many replies (server default 3; 0: none)");
+  stream->add_option("--interval", interval_ms,
+                     "Milliseconds between replies (server default 100)");
+
+  auto* collect = app.add_subcommand(
+      "collect", "SayHelloClientStream: many names, one reply after the half-close");
+  collect->add_option("NAME", names, "Names to send (none: one per stdin line until EOF)");
+
+  auto* chat = app.add_subcommand(
+      "chat", "SayHelloBidiStream: NAME, then each stdin line as it is typed; EOF half-closes");
+  chat->add_option("NAME", name, "Your name, sent first")->required();
+
+  auto* tour =
+      app.add_subcommand("tour", "All four call shapes, one after another, on one channel");
+  tour->add_option("NAME", name, "Who to greet")->required();
+
+  CLI11_PARSE(app, argc, argv);
+
+  greeter::CallSettings settings;
+  if (!deadline_text.empty()) {
+    settings.deadline = greeter::ParseDuration(deadline_text);
+    if (!settings.deadline) {
+      std::cerr << "greeter-client: --deadline: not a duration: " << deadline_text
+                << " (use e.g. 500ms, 2s)\n";
+      return 2;
+    }
+  }
+
+  // One channel for the whole process: every call below is a stream on its connection.
+  auto channel = grpc::CreateChannel(target, grpc::InsecureChannelCredentials());
+  auto stub = greet::Greeter::NewStub(channel);
+  greeter::ReplyPrinter printer(std::cout, json);
+  greeter::CommandEnvironment env{*stub, settings, printer, std::cin};
+
+  grpc::Status status;
+  if (*hello) {
+    status = greeter::RunHello(env, name);
+  } else if (*stream) {
+    status = greeter::RunStream(env, name, count, interval_ms);
+  } else if (*collect) {
+    status = greeter::RunCollect(env, names);
+  } else if (*chat) {
+    status = greeter::RunChat(env, name);
+  } else if (*tour) {
+    status = greeter::RunTour(env, name);
+  }
+  if (!status.ok()) std::cerr << "greeter-client: " << greeter::StatusText(status) << "\n";
+  std::cout.flush();
+  // chat may leave a thread blocked reading stdin: end the process without waiting for it.
+  std::_Exit(greeter::ExitCodeFor(status));
+}

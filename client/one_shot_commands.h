@@ -1,0 +1,36 @@
+#pragma once
+
+#include <cstdint>
+#include <istream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "client/call_settings.h"
+#include "client/reply_printer.h"
+#include "greet.grpc.pb.h"
+
+namespace greeter {
+
+// What every one-shot command works with: the one stub (so the one channel), the settings from
+// the flags, where replies go, and where lines come from when a command reads input.
+struct CommandEnvironment {
+  greet::Greeter::Stub& stub;
+  CallSettings settings;
+  ReplyPrinter& printer;
+  std::istream& input;
+};
+
+// Each runs one command to its end and returns the status of its (last failed) call.
+grpc::Status RunHello(CommandEnvironment& env, const std::string& name);
+grpc::Status RunStream(CommandEnvironment& env, const std::string& name,
+                       std::optional<uint32_t> count, std::optional<uint32_t> interval_ms);
+// Names from the arguments, or else one per input line until end of input.
+grpc::Status RunCollect(CommandEnvironment& env, const std::vector<std::string>& names);
+// NAME first, then every input line as it is read; replies print as they arrive; end of
+// input half-closes. Returns when the server has finished the call, even if input is still open.
+grpc::Status RunChat(CommandEnvironment& env, const std::string& name);
+// All four shapes, one after another on the one channel, then whether they shared a connection.
+grpc::Status RunTour(CommandEnvironment& env, const std::string& name);
+
+}  // namespace greeter

@@ -1,0 +1,53 @@
+#include "client/reply_printer.h"
+
+#include <google/protobuf/util/json_util.h>
+
+#include <nlohmann/json.hpp>
+
+#include "common/status_code_names.h"
+
+namespace greeter {
+
+std::string ReplyText(const greet::HelloReply& reply) {
+  std::string text = reply.message();
+  if (reply.count() > 0) {
+    text += " (" + std::to_string(reply.count()) + (reply.count() == 1 ? " name)" : " names)");
+  }
+  return text;
+}
+
+std::string ReplyJson(std::string_view method, const greet::HelloReply& reply) {
+  google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = true;     // the .proto's names: client_half_closed
+  options.always_print_primitive_fields = true;  // stable keys for scripts, zeros included
+  std::string reply_json;
+  google::protobuf::util::MessageToJsonString(reply, &reply_json, options);
+  const auto fields = nlohmann::ordered_json::parse(reply_json);
+  nlohmann::ordered_json line = {{"method", method}};
+  for (const auto& [key, value] : fields.items()) line[key] = value;
+  return line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+void ReplyPrinter::Print(std::string_view method, const greet::HelloReply& reply) {
+  const std::string line = json_ ? ReplyJson(method, reply) : ReplyText(reply);
+  std::lock_guard lock(mutex_);
+  out_ << line << '\n' << std::flush;  // a reply shows as soon as it arrives
+}
+
+void ReplyPrinter::Note(std::string_view text) {
+  if (json_) return;
+  std::lock_guard lock(mutex_);
+  out_ << text << '\n' << std::flush;
+}
+
+std::string StatusText(const grpc::Status& status) {
+  std::string text(StatusCodeName(status.error_code()));
+  if (!status.error_message().empty()) text += ": " + status.error_message();
+  return text;
+}
+
+int ExitCodeFor(const grpc::Status& status) {
+  return status.ok() ? 0 : 64 + static_cast<int>(status.error_code());
+}
+
+}  // namespace greeter

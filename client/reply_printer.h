@@ -1,0 +1,46 @@
+#pragma once
+
+#include <grpcpp/support/status.h>
+
+#include <mutex>
+#include <ostream>
+#include <string>
+#include <string_view>
+
+#include "greet.pb.h"
+
+namespace greeter {
+
+// Where one-shot commands print replies: a line each, as text for people or as one JSON object
+// for scripts (--json). Thread-safe: replies arrive on gRPC threads.
+class ReplyPrinter {
+ public:
+  ReplyPrinter(std::ostream& out, bool json) : out_(out), json_(json) {}
+
+  // Text: the greeting, and "(N names)" for a client stream's reply.
+  // JSON: {"method": ..., "message": ..., "sequence": ..., "count": ..., "call": {...}}.
+  void Print(std::string_view method, const greet::HelloReply& reply);
+
+  // A line of commentary (tour's headings); JSON mode leaves these out.
+  void Note(std::string_view text);
+
+ private:
+  std::mutex mutex_;
+  std::ostream& out_;
+  const bool json_;
+};
+
+// The text form of a reply, as Print writes it.
+std::string ReplyText(const greet::HelloReply& reply);
+
+// The JSON form of a reply, on one line.
+std::string ReplyJson(std::string_view method, const greet::HelloReply& reply);
+
+// "INVALID_ARGUMENT: name: must be 1 to 256 bytes of UTF-8, got 0"
+std::string StatusText(const grpc::Status& status);
+
+// 0 for OK, else 64 + the gRPC status code (grpcurl's convention): 65 CANCELLED ... 80
+// UNAUTHENTICATED.
+int ExitCodeFor(const grpc::Status& status);
+
+}  // namespace greeter

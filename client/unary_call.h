@@ -1,0 +1,23 @@
+#pragma once
+
+#include <memory>
+
+#include "client/call_settings.h"
+#include "greet.grpc.pb.h"
+
+namespace greeter {
+
+// SayHello: one request, one reply.
+class UnaryCall {
+ public:
+  static std::shared_ptr<UnaryCall> Start(greet::Greeter::Stub& stub, const CallSettings& settings,
+                                          greet::HelloRequest request, CallHandlers handlers);
+  void Cancel() { context_.TryCancel(); }
+
+ private:
+  grpc::ClientContext context_;
+  greet::HelloRequest request_;
+  greet::HelloReply reply_;
+};
+
+}  // namespace greeter

@@ -1,0 +1,32 @@
+#include "server/call_tracker.h"
+
+namespace greeter {
+
+CallTracker::CallTracker(const char* method, grpc::CallbackServerContext* context,
+                         const CallObserver& observer)
+    : method_(method),
+      context_(context),
+      observer_(observer),
+      peer_(observer ? context->peer() : std::string()) {}
+
+void CallTracker::Report(const grpc::Status& finished_with) const {
+  if (!observer_) return;
+  CallRecord record;
+  record.method = method_;
+  record.peer = peer_;
+  record.code = finished_with.error_code();
+  record.message = finished_with.error_message();
+  if (context_->IsCancelled()) {
+    const bool deadline_passed = context_->deadline() <= std::chrono::system_clock::now();
+    record.code =
+        deadline_passed ? grpc::StatusCode::DEADLINE_EXCEEDED : grpc::StatusCode::CANCELLED;
+    record.message = deadline_passed ? "deadline exceeded" : "call cancelled";
+  }
+  record.duration = std::chrono::duration_cast<std::chrono::microseconds>(
+      std::chrono::steady_clock::now() - start_);
+  record.messages_in = messages_in();
+  record.messages_out = messages_out();
+  observer_(record);
+}
+
+}  // namespace greeter

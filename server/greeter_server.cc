@@ -1,0 +1,44 @@
+#include "server/greeter_server.h"
+
+#include <grpcpp/security/server_credentials.h>
+#include <grpcpp/server_builder.h>
+
+#include <stdexcept>
+
+namespace greeter {
+
+GreeterServer::GreeterServer(const ServerOptions& options, CallObserver observer)
+    : keep_running_(io_context_.get_executor()),
+      service_(options.limits, io_context_, std::move(observer)) {
+  for (int i = 0; i < std::max(1, options.io_threads); ++i) {
+    io_threads_.emplace_back([this] { io_context_.run(); });
+  }
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(), &port_);
+  // gRPC sets SO_REUSEPORT by default: a second server would then share the port silently.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  builder.SetMaxReceiveMessageSize(options.limits.max_receive_message_bytes);
+  builder.RegisterService(&service_);
+  server_ = builder.BuildAndStart();
+  if (!server_ || port_ == 0) {
+    server_.reset();
+    keep_running_.reset();
+    for (auto& thread : io_threads_) thread.join();
+    throw std::runtime_error("cannot listen on " + options.listen);
+  }
+}
+
+GreeterServer::~GreeterServer() { Shutdown(std::chrono::milliseconds(0)); }
+
+void GreeterServer::Shutdown(std::chrono::milliseconds drain) {
+  std::call_once(shutdown_once_, [&] {
+    server_->Shutdown(std::chrono::system_clock::now() + drain);
+    server_->Wait();
+    // Every call is done, so no timer is waiting: the io_context can stop.
+    keep_running_.reset();
+    io_context_.stop();
+    for (auto& thread : io_threads_) thread.join();
+  });
+}
+
+}  // namespace greeter

@@ -1,0 +1,101 @@
+// greeter-server: serves greet.Greeter until SIGINT or SIGTERM, then drains and exits 0.
+
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <asio/signal_set.hpp>
+#include <csignal>
+#include <future>
+#include <iostream>
+
+#include "common/duration.h"
+#include "server/call_log.h"
+#include "server/greeter_server.h"
+
+namespace {
+
+std::string HostOf(const std::string& listen) { return listen.substr(0, listen.rfind(':')); }
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  greeter::ServerOptions options;
+  std::string drain_text = "5s";
+  bool quiet = false;
+
+  CLI::App app{"greeter-server: the Greeter service (greet.proto) in all four gRPC call shapes."};
+  app.add_option("--listen", options.listen, "Address to listen on, host:port (port 0: any free)")
+      ->capture_default_str();
+  app.add_option("--threads", options.io_threads,
+                 "Threads for timers and signals (gRPC sizes its own callback threads)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64));
+  app.add_option("--drain", drain_text,
+                 "On SIGINT/SIGTERM, how long calls in flight may take to finish before they are "
+                 "cancelled (e.g. 500ms, 5s)")
+      ->capture_default_str();
+  app.add_option("--max-name-bytes", options.limits.max_name_bytes,
+                 "Longest HelloRequest.name accepted, in UTF-8 bytes")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1 << 20));
+  app.add_option("--max-count", options.limits.max_count,
+                 "Most replies one SayHelloServerStream may ask for (HelloRequest.count)")
+      ->capture_default_str();
+  app.add_option("--max-interval-ms", options.limits.max_interval_ms,
+                 "Longest HelloRequest.interval_ms between server-stream replies")
+      ->capture_default_str();
+  app.add_option("--max-client-stream-names", options.limits.max_client_stream_names,
+                 "Most names one SayHelloClientStream may send (more: RESOURCE_EXHAUSTED)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1 << 24));
+  app.add_option("--max-receive-bytes", options.limits.max_receive_message_bytes,
+                 "Largest request message gRPC accepts (larger: RESOURCE_EXHAUSTED)")
+      ->capture_default_str()
+      ->check(CLI::Range(64, 4 << 20));
+  app.add_flag("--quiet", quiet, "Do not log a line per finished call");
+  CLI11_PARSE(app, argc, argv);
+
+  const auto drain = greeter::ParseDuration(drain_text);
+  if (!drain) {
+    std::cerr << "greeter-server: --drain: not a duration: " << drain_text
+              << " (use e.g. 500ms, 5s)\n";
+    return 2;
+  }
+
+  std::optional<greeter::GreeterServer> server;
+  try {
+    server.emplace(options, quiet ? greeter::CallObserver{} : greeter::StderrCallLog());
+  } catch (const std::exception& error) {
+    std::cerr << "greeter-server: " << error.what() << "\n";
+    return 1;
+  }
+  // Scripts and tests wait for this line: it is printed once the port accepts connections.
+  std::cout << "greeter-server listening on " << HostOf(options.listen) << ":" << server->port()
+            << std::endl;
+
+  // The first signal starts the drain; a second one exits at once.
+  std::promise<int> first_signal;
+  asio::signal_set signals(server->io_context(), SIGINT, SIGTERM);
+  std::function<void(const asio::error_code&, int)> on_signal;
+  bool draining = false;
+  on_signal = [&](const asio::error_code& error, int signal_number) {
+    if (error) return;
+    if (draining) {
+      const char message[] = "greeter-server: second signal, exiting now\n";
+      [[maybe_unused]] auto written = ::write(STDERR_FILENO, message, sizeof message - 1);
+      std::_Exit(128 + signal_number);
+    }
+    draining = true;
+    first_signal.set_value(signal_number);
+    signals.async_wait(on_signal);
+  };
+  signals.async_wait(on_signal);
+
+  const int signal_number = first_signal.get_future().get();
+  std::cerr << "greeter-server: " << (signal_number == SIGINT ? "SIGINT" : "SIGTERM")
+            << ": no new calls; draining for up to " << greeter::FormatDuration(*drain)
+            << ", then cancelling the rest\n";
+  server->Shutdown(*drain);  // from main: not a thread the drain waits on
+  std::cerr << "greeter-server: stopped\n";
+  return 0;
+}

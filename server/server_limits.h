@@ -1,0 +1,19 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace greeter {
+
+// What the server accepts. Each limit is a flag of greeter-server; a request beyond one is
+// refused with a status that names the field and the limit, and the server keeps serving.
+struct ServerLimits {
+  size_t max_name_bytes = 256;            // HelloRequest.name, in UTF-8 bytes
+  uint32_t max_count = 1000;              // HelloRequest.count
+  uint32_t max_interval_ms = 10'000;      // HelloRequest.interval_ms
+  size_t max_client_stream_names = 1000;  // requests in one SayHelloClientStream call
+  int max_receive_message_bytes = 4096;   // any one request message, enforced by gRPC itself
+  size_t bidi_replies_in_flight = 16;     // replies queued per bidi call before reading pauses
+};
+
+}  // namespace greeter

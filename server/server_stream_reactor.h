@@ -1,0 +1,50 @@
+#pragma once
+
+#include <grpcpp/support/server_callback.h>
+
+#include <asio/io_context.hpp>
+#include <asio/steady_timer.hpp>
+#include <mutex>
+
+#include "greet.pb.h"
+#include "server/call_tracker.h"
+#include "server/server_limits.h"
+
+namespace greeter {
+
+// SayHelloServerStream: `count` replies, `interval_ms` apart on an asio timer.
+//
+// The call is a chain of steps, each either one write or one timer wait, never both. Whichever
+// step sees the end (last reply sent, a failed write, a cancelled wait) calls Finish, so Finish
+// runs exactly once. OnCancel only cuts a wait short; it never finishes the call itself.
+class ServerStreamReactor final : public grpc::ServerWriteReactor<greet::HelloReply> {
+ public:
+  ServerStreamReactor(grpc::CallbackServerContext* context, const greet::HelloRequest& request,
+                      const ServerLimits& limits, asio::io_context& timers,
+                      const CallObserver& observer);
+
+  void OnWriteDone(bool ok) override;
+  void OnCancel() override;
+  void OnDone() override;
+
+ private:
+  void WriteNextReply();
+  void OnIntervalElapsed();
+  void FinishCall(grpc::Status status);
+
+  grpc::CallbackServerContext* context_;
+  CallTracker tracker_;
+  std::string name_;
+  uint32_t count_ = 0;
+  std::chrono::milliseconds interval_{0};
+  bool include_call_info_ = false;
+  uint32_t sent_ = 0;
+  greet::HelloReply reply_;
+  grpc::Status finished_with_;
+
+  std::mutex mutex_;  // guards the timer against OnCancel on another thread
+  asio::steady_timer timer_;
+  bool cancelled_ = false;
+};
+
+}  // namespace greeter

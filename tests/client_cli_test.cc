@@ -1,0 +1,130 @@
+// greeter-client, the binary: every subcommand against a real server, output and exit codes.
+
+#include <gtest/gtest.h>
+
+#include "tests/support/child_process.h"
+#include "tests/support/test_server.h"
+
+namespace greeter::testing {
+namespace {
+
+class ClientCli : public ::testing::Test {
+ protected:
+  RunResult Client(std::vector<std::string> args, const std::string& input = "") {
+    args.insert(args.begin(), {GREETER_CLIENT_BIN, "--target", server_.target()});
+    return RunProgram(args, input);
+  }
+  TestServer server_;
+};
+
+TEST_F(ClientCli, HelloPrintsTheGreetingAndExitsZero) {
+  const auto result = Client({"hello", "Alice"});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(result.out, "Hello Alice\n");
+  EXPECT_EQ(result.err, "");
+}
+
+TEST_F(ClientCli, StreamPrintsEachReplyOnItsOwnLine) {
+  const auto result = Client({"stream", "Bob", "--count", "3", "--interval", "0"});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(result.out, "Hello Bob (1 of 3)\nHello Bob (2 of 3)\nHello Bob (3 of 3)\n");
+}
+
+TEST_F(ClientCli, CollectGreetsTheNamesGivenAsArguments) {
+  const auto result = Client({"collect", "Alice", "Bob", "Carol"});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(result.out, "Hello Alice, Bob and Carol (3 names)\n");
+}
+
+TEST_F(ClientCli, CollectWithoutArgumentsReadsOneNamePerLineUntilEof) {
+  const auto result = Client({"collect"}, "Alice\n\nBob\n");
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(result.out, "Hello Alice and Bob (2 names)\n");
+}
+
+TEST_F(ClientCli, ChatSendsTheNameThenEveryLineAndEndsAtEof) {
+  const auto result = Client({"chat", "Alice"}, "Bob\nCarol\n");
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(result.out, "Hello Alice\nHello Bob\nHello Carol\n");
+}
+
+TEST_F(ClientCli, ChatPrintsRepliesAsTheyArriveWhileInputIsStillOpen) {
+  ChildProcess chat({GREETER_CLIENT_BIN, "--target", server_.target(), "chat", "Alice"});
+  EXPECT_EQ(chat.ReadStdoutLine(5s), "Hello Alice");
+  chat.WriteStdin("Bob\n");
+  EXPECT_EQ(chat.ReadStdoutLine(5s), "Hello Bob");
+  chat.CloseStdin();
+  EXPECT_EQ(chat.Wait(5s), 0);
+}
+
+TEST_F(ClientCli, TourRunsAllFourShapesAndShowsTheySharedOneConnection) {
+  const auto result = Client({"tour", "Alice"});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  for (const char* expected :
+       {"1. SayHello", "2. SayHelloServerStream", "3. SayHelloClientStream",
+        "4. SayHelloBidiStream", "Hello Alice (3 of 3)", "Hello Alice, Ada and Grace (3 names)",
+        "Hello Grace\n", "All four calls shared one connection"}) {
+    EXPECT_NE(result.out.find(expected), std::string::npos) << expected << "\n" << result.out;
+  }
+  const auto calls = server_.WaitForCalls(4);
+  for (const auto& call : calls) EXPECT_EQ(call.peer, calls.front().peer);
+  EXPECT_NE(result.out.find(calls.front().peer), std::string::npos);
+}
+
+TEST_F(ClientCli, JsonPrintsOneObjectPerReplyWithStableKeys) {
+  const auto result = Client({"--json", "stream", "Bob", "--count", "2", "--interval", "0"});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(result.out,
+            "{\"method\":\"SayHelloServerStream\",\"message\":\"Hello Bob (1 of 2)\","
+            "\"sequence\":1,\"count\":0}\n"
+            "{\"method\":\"SayHelloServerStream\",\"message\":\"Hello Bob (2 of 2)\","
+            "\"sequence\":2,\"count\":0}\n");
+}
+
+TEST_F(ClientCli, RefusedRequestExitsWith64PlusTheCodeAndSaysWhyOnStderr) {
+  const auto result = Client({"hello", ""});
+  EXPECT_EQ(result.exit_code, 64 + 3);  // INVALID_ARGUMENT
+  EXPECT_EQ(result.out, "");
+  EXPECT_EQ(result.err,
+            "greeter-client: INVALID_ARGUMENT: name: must be 1 to 256 bytes of UTF-8, got 0\n");
+}
+
+TEST_F(ClientCli, DeadlineExceededHasItsOwnExitCode) {
+  const auto result = Client({"--deadline", "200ms", "stream", "Bob", "--interval", "5000"});
+  EXPECT_EQ(result.exit_code, 64 + 4);  // DEADLINE_EXCEEDED
+  EXPECT_EQ(result.out, "Hello Bob (1 of 3)\n");
+  EXPECT_NE(result.err.find("DEADLINE_EXCEEDED"), std::string::npos);
+}
+
+TEST_F(ClientCli, TooManyNamesIsResourceExhausted) {
+  std::string names;
+  for (int i = 0; i < 1001; ++i) names += "n" + std::to_string(i) + "\n";
+  const auto result = Client({"collect"}, names);
+  EXPECT_EQ(result.exit_code, 64 + 8);  // RESOURCE_EXHAUSTED
+  EXPECT_NE(result.err.find("at most 1000 names"), std::string::npos) << result.err;
+}
+
+TEST(ClientCliWithoutServer, NoServerIsUnavailable) {
+  const auto result = RunProgram(
+      {GREETER_CLIENT_BIN, "--target", "127.0.0.1:1", "--deadline", "5s", "hello", "Alice"});
+  EXPECT_EQ(result.exit_code, 64 + 14);  // UNAVAILABLE
+  EXPECT_NE(result.err.find("UNAVAILABLE"), std::string::npos) << result.err;
+}
+
+TEST(ClientCliWithoutServer, BadDeadlineIsAUsageError) {
+  const auto result = RunProgram({GREETER_CLIENT_BIN, "--deadline", "soon", "hello", "Alice"});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find("--deadline"), std::string::npos);
+}
+
+TEST(ClientCliWithoutServer, HelpListsEverySubcommand) {
+  const auto result = RunProgram({GREETER_CLIENT_BIN, "--help"});
+  EXPECT_EQ(result.exit_code, 0);
+  for (const char* command :
+       {"hello", "stream", "collect", "chat", "tour", "--target", "--deadline", "--json"}) {
+    EXPECT_NE(result.out.find(command), std::string::npos) << command;
+  }
+}
+
+}  // namespace
+}  // namespace greeter::testing

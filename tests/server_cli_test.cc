@@ -1,0 +1,112 @@
+// greeter-server, the binary: ready line, signals, drain, flags.
+
+#include <grpcpp/client_context.h>
+#include <grpcpp/create_channel.h>
+#include <grpcpp/security/credentials.h>
+#include <gtest/gtest.h>
+
+#include <csignal>
+
+#include "greet.grpc.pb.h"
+#include "tests/support/child_process.h"
+
+namespace greeter::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Starts greeter-server on a free loopback port and returns its target from the ready line.
+std::string StartServer(ChildProcess& server) {
+  const auto ready = server.ReadStdoutLine(10s);
+  EXPECT_TRUE(ready) << "no ready line; stderr: " << server.stderr_text();
+  const std::string prefix = "greeter-server listening on ";
+  if (!ready || ready->rfind(prefix, 0) != 0) return "";
+  return ready->substr(prefix.size());
+}
+
+std::unique_ptr<greet::Greeter::Stub> StubFor(const std::string& target) {
+  return greet::Greeter::NewStub(grpc::CreateChannel(target, grpc::InsecureChannelCredentials()));
+}
+
+TEST(ServerCli, ServesThenExitsZeroOnSigterm) {
+  ChildProcess server({GREETER_SERVER_BIN, "--listen", "127.0.0.1:0"});
+  const auto target = StartServer(server);
+  grpc::ClientContext context;
+  greet::HelloRequest request;
+  request.set_name("Alice");
+  greet::HelloReply reply;
+  ASSERT_TRUE(StubFor(target)->SayHello(&context, request, &reply).ok());
+  server.Signal(SIGTERM);
+  EXPECT_EQ(server.Wait(10s), 0);
+  EXPECT_NE(server.stderr_text().find("SayHello ipv4:127.0.0.1:"), std::string::npos)
+      << "one log line per call; got: " << server.stderr_text();
+  EXPECT_NE(server.stderr_text().find("stopped"), std::string::npos);
+}
+
+TEST(ServerCli, SigintDrainsAStreamInFlightThenExitsZero) {
+  ChildProcess server({GREETER_SERVER_BIN, "--listen", "127.0.0.1:0", "--drain", "10s"});
+  const auto target = StartServer(server);
+  auto stub = StubFor(target);
+  grpc::ClientContext context;
+  greet::HelloRequest request;
+  request.set_name("Alice");
+  request.set_count(3);
+  request.set_interval_ms(200);
+  auto reader = stub->SayHelloServerStream(&context, request);
+  greet::HelloReply reply;
+  ASSERT_TRUE(reader->Read(&reply));
+  server.Signal(SIGINT);
+  int received = 1;
+  while (reader->Read(&reply)) ++received;
+  EXPECT_TRUE(reader->Finish().ok());
+  EXPECT_EQ(received, 3);
+  EXPECT_EQ(server.Wait(10s), 0);
+}
+
+TEST(ServerCli, ASecondSignalExitsAtOnce) {
+  ChildProcess server({GREETER_SERVER_BIN, "--listen", "127.0.0.1:0", "--drain", "60s"});
+  const auto target = StartServer(server);
+  auto stub = StubFor(target);
+  grpc::ClientContext context;
+  greet::HelloRequest request;
+  request.set_name("Alice");
+  request.set_count(100);
+  request.set_interval_ms(10'000);
+  auto reader = stub->SayHelloServerStream(&context, request);
+  greet::HelloReply reply;
+  ASSERT_TRUE(reader->Read(&reply));
+  server.Signal(SIGTERM);
+  // Wait until the drain has begun (it says so), then signal again.
+  while (server.stderr_text().find("draining") == std::string::npos) {
+    ASSERT_FALSE(server.ReadStdoutLine(100ms)) << "unexpected output";
+    ASSERT_LT(server.stderr_text().size(), 100'000u);
+  }
+  server.Signal(SIGTERM);
+  EXPECT_EQ(server.Wait(5s), 128 + SIGTERM);
+}
+
+TEST(ServerCli, AnAddressInUseIsAClearErrorAndExitOne) {
+  ChildProcess first({GREETER_SERVER_BIN, "--listen", "127.0.0.1:0"});
+  const auto target = StartServer(first);
+  const auto second = RunProgram({GREETER_SERVER_BIN, "--listen", target});
+  EXPECT_EQ(second.exit_code, 1);
+  EXPECT_NE(second.err.find("cannot listen on " + target), std::string::npos) << second.err;
+}
+
+TEST(ServerCli, HelpExplainsEveryFlag) {
+  const auto result = RunProgram({GREETER_SERVER_BIN, "--help"});
+  EXPECT_EQ(result.exit_code, 0);
+  for (const char* flag :
+       {"--listen", "--threads", "--drain", "--max-name-bytes", "--max-count", "--max-interval-ms",
+        "--max-client-stream-names", "--max-receive-bytes", "--quiet"}) {
+    EXPECT_NE(result.out.find(flag), std::string::npos) << flag;
+  }
+}
+
+TEST(ServerCli, BadFlagValuesAreRefused) {
+  EXPECT_NE(RunProgram({GREETER_SERVER_BIN, "--drain", "forever"}).exit_code, 0);
+  EXPECT_NE(RunProgram({GREETER_SERVER_BIN, "--threads", "0"}).exit_code, 0);
+}
+
+}  // namespace
+}  // namespace greeter::testing

@@ -1,0 +1,54 @@
+#include "tests/support/test_server.h"
+
+#include <grpcpp/create_channel.h>
+#include <grpcpp/security/credentials.h>
+#include <gtest/gtest.h>
+
+namespace greeter::testing {
+namespace {
+
+ServerOptions LoopbackOptions(ServerLimits limits) {
+  ServerOptions options;
+  options.listen = "127.0.0.1:0";
+  options.limits = limits;
+  return options;
+}
+
+}  // namespace
+
+TestServer::TestServer(ServerLimits limits)
+    : server_(LoopbackOptions(limits), [this](const CallRecord& record) {
+        std::lock_guard lock(mutex_);
+        calls_.push_back(record);
+        recorded_.notify_all();
+      }) {}
+
+std::shared_ptr<grpc::Channel> TestServer::NewChannel() const {
+  return grpc::CreateChannel(target(), grpc::InsecureChannelCredentials());
+}
+
+std::unique_ptr<greet::Greeter::Stub> TestServer::NewStub() const {
+  return greet::Greeter::NewStub(NewChannel());
+}
+
+std::vector<CallRecord> TestServer::WaitForCalls(size_t count, std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mutex_);
+  const bool arrived = recorded_.wait_for(lock, timeout, [&] { return calls_.size() >= count; });
+  EXPECT_TRUE(arrived) << "the server finished " << calls_.size() << " calls, not " << count
+                       << ", within " << timeout.count() << "ms";
+  return calls_;
+}
+
+CallRecord TestServer::WaitForCall(std::chrono::milliseconds timeout) {
+  auto calls = WaitForCalls(1, timeout);
+  EXPECT_EQ(calls.size(), 1u);
+  return calls.empty() ? CallRecord{} : calls.front();
+}
+
+greet::HelloRequest NamedRequest(const std::string& name) {
+  greet::HelloRequest request;
+  request.set_name(name);
+  return request;
+}
+
+}  // namespace greeter::testing

@@ -1,0 +1,52 @@
+#pragma once
+
+#include <grpcpp/channel.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "greet.grpc.pb.h"
+#include "server/greeter_server.h"
+
+namespace greeter::testing {
+
+using namespace std::chrono_literals;
+
+// A real greeter server on an ephemeral loopback port, recording every finished call.
+class TestServer {
+ public:
+  explicit TestServer(ServerLimits limits = {});
+
+  std::string target() const { return "127.0.0.1:" + std::to_string(server_.port()); }
+  std::shared_ptr<grpc::Channel> NewChannel() const;
+  std::unique_ptr<greet::Greeter::Stub> NewStub() const;
+
+  // Waits until `count` calls have finished (the server has run their OnDone) and returns them
+  // in the order they finished; fails the test after `timeout`.
+  std::vector<CallRecord> WaitForCalls(size_t count, std::chrono::milliseconds timeout = 5s);
+  // The one finished call, waiting for it.
+  CallRecord WaitForCall(std::chrono::milliseconds timeout = 5s);
+
+  void Shutdown(std::chrono::milliseconds drain) { server_.Shutdown(drain); }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable recorded_;
+  std::vector<CallRecord> calls_;
+  GreeterServer server_;
+};
+
+// A deadline `from_now` away, for client contexts.
+inline std::chrono::system_clock::time_point In(std::chrono::milliseconds from_now) {
+  return std::chrono::system_clock::now() + from_now;
+}
+
+greet::HelloRequest NamedRequest(const std::string& name);
+
+}  // namespace greeter::testing
