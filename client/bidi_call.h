@@ -18,7 +18,13 @@ class BidiCall final : public grpc::ClientBidiReactor<greet::HelloRequest, greet
                                          CallHandlers handlers);
   bool Send(greet::HelloRequest request) { return sender_.Send(std::move(request)); }
   void Close() { sender_.Close(); }
-  void Cancel() { context_.TryCancel(); }
+  // Ends the call now; what is still queued is dropped and OnDone follows promptly.
+  void Cancel() {
+    context_.TryCancel();
+    sender_.Abandon();
+  }
+  // The server's address, as this client connected to it.
+  std::string peer() { return context_.peer(); }
 
   void OnReadDone(bool ok) override;
   void OnWriteDone(bool ok) override { sender_.OnWriteDone(ok); }

@@ -18,8 +18,19 @@ class ClientStreamCall final : public grpc::ClientWriteReactor<greet::HelloReque
                                                  CallHandlers handlers);
   bool Send(greet::HelloRequest request) { return sender_.Send(std::move(request)); }
   void Close() { sender_.Close(); }
-  void Cancel() { context_.TryCancel(); }
+  // Ends the call now; what is still queued is dropped and OnDone follows promptly.
+  void Cancel() {
+    context_.TryCancel();
+    sender_.Abandon();
+  }
+  // The server's address, as this client connected to it.
+  std::string peer() { return context_.peer(); }
 
+  // The server answers with headers only when it finishes; without them (ok false) it ended
+  // the call early, with an error: stop sending, so OnDone can report it at once.
+  void OnReadInitialMetadataDone(bool ok) override {
+    if (!ok) sender_.Abandon();
+  }
   void OnWriteDone(bool ok) override { sender_.OnWriteDone(ok); }
   void OnWritesDoneDone(bool) override { sender_.OnWritesDoneDone(); }
   void OnDone(const grpc::Status& status) override;

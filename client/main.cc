@@ -1,4 +1,5 @@
-// greeter-client: one-shot commands for scripts, over one channel per process.
+// greeter-client: one-shot commands for scripts and an interactive client for people, each
+// over one channel per process.
 
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
@@ -9,6 +10,7 @@
 
 #include "client/one_shot_commands.h"
 #include "client/reply_printer.h"
+#include "client/repl/run_repl.h"
 #include "common/duration.h"
 
 int main(int argc, char** argv) {
@@ -17,7 +19,7 @@ int main(int argc, char** argv) {
   bool json = false;
 
   CLI::App app{"greeter-client: calls greet.Greeter in each of the four gRPC call shapes."};
-  app.require_subcommand(1);
+  app.require_subcommand(0, 1);
   app.add_option("--target", target, "Server address, host:port")->capture_default_str();
   app.add_option("--deadline", deadline_text,
                  "Deadline for each call, e.g. 500ms, 2s (default: none)");
@@ -50,6 +52,9 @@ int main(int argc, char** argv) {
       "chat", "SayHelloBidiStream: NAME, then each stdin line as it is typed; EOF half-closes");
   chat->add_option("NAME", name, "Your name, sent first")->required();
 
+  auto* repl_command = app.add_subcommand(
+      "repl", "The interactive client (also what no command opens): type help at its prompt");
+
   auto* tour =
       app.add_subcommand("tour", "All four call shapes, one after another, on one channel");
   tour->add_option("NAME", name, "Who to greet")->required();
@@ -64,6 +69,11 @@ int main(int argc, char** argv) {
                 << " (use e.g. 500ms, 2s)\n";
       return 2;
     }
+  }
+
+  if (app.get_subcommands().empty() || *repl_command) {
+    const int exit_code = greeter::repl::RunRepl(target, settings);
+    std::_Exit(exit_code);  // threads waiting on stdin and on the channel end with the process
   }
 
   // One channel for the whole process: every call below is a stream on its connection.

@@ -25,7 +25,8 @@ struct CommandEnvironment {
 grpc::Status RunHello(CommandEnvironment& env, const std::string& name);
 grpc::Status RunStream(CommandEnvironment& env, const std::string& name,
                        std::optional<uint32_t> count, std::optional<uint32_t> interval_ms);
-// Names from the arguments, or else one per input line until end of input.
+// Names from the arguments, or else one per input line until end of input. Returns when the
+// server has finished the call, even if input is still open.
 grpc::Status RunCollect(CommandEnvironment& env, const std::vector<std::string>& names);
 // NAME first, then every input line as it is read; replies print as they arrive; end of
 // input half-closes. Returns when the server has finished the call, even if input is still open.

@@ -17,6 +17,8 @@ class ServerStreamCall final : public grpc::ClientReadReactor<greet::HelloReply>
                                                  greet::HelloRequest request,
                                                  CallHandlers handlers);
   void Cancel() { context_.TryCancel(); }
+  // The server's address, as this client connected to it.
+  std::string peer() { return context_.peer(); }
 
   void OnReadDone(bool ok) override;
   void OnDone(const grpc::Status& status) override;

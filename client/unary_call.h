@@ -13,6 +13,8 @@ class UnaryCall {
   static std::shared_ptr<UnaryCall> Start(greet::Greeter::Stub& stub, const CallSettings& settings,
                                           greet::HelloRequest request, CallHandlers handlers);
   void Cancel() { context_.TryCancel(); }
+  // The server's address, as this client connected to it.
+  std::string peer() { return context_.peer(); }
 
  private:
   grpc::ClientContext context_;

@@ -17,7 +17,11 @@ void CallTracker::Report(const grpc::Status& finished_with) const {
   record.code = finished_with.error_code();
   record.message = finished_with.error_message();
   if (context_->IsCancelled()) {
-    const bool deadline_passed = context_->deadline() <= std::chrono::system_clock::now();
+    // The client's deadline fires a moment before the server's copy of it (which starts when
+    // the headers arrive): a cancel that close to the deadline is the deadline.
+    constexpr auto kDeadlineSkew = std::chrono::milliseconds(100);
+    const bool deadline_passed =
+        context_->deadline() <= std::chrono::system_clock::now() + kDeadlineSkew;
     record.code =
         deadline_passed ? grpc::StatusCode::DEADLINE_EXCEEDED : grpc::StatusCode::CANCELLED;
     record.message = deadline_passed ? "deadline exceeded" : "call cancelled";

@@ -69,10 +69,6 @@ int main(int argc, char** argv) {
     std::cerr << "greeter-server: " << error.what() << "\n";
     return 1;
   }
-  // Scripts and tests wait for this line: it is printed once the port accepts connections.
-  std::cout << "greeter-server listening on " << HostOf(options.listen) << ":" << server->port()
-            << std::endl;
-
   // The first signal starts the drain; a second one exits at once.
   std::promise<int> first_signal;
   asio::signal_set signals(server->io_context(), SIGINT, SIGTERM);
@@ -90,6 +86,12 @@ int main(int argc, char** argv) {
     signals.async_wait(on_signal);
   };
   signals.async_wait(on_signal);
+
+  // Scripts and tests wait for this line: it is printed once the port accepts connections and
+  // the signals are caught, so a SIGTERM right after it drains like any other.
+  std::cout << "greeter-server listening on " << HostOf(options.listen) << ":" << server->port()
+            << std::endl;
+
 
   const int signal_number = first_signal.get_future().get();
   std::cerr << "greeter-server: " << (signal_number == SIGINT ? "SIGINT" : "SIGTERM")

@@ -7,17 +7,17 @@
 namespace greeter::testing {
 namespace {
 
-ServerOptions LoopbackOptions(ServerLimits limits) {
+ServerOptions LoopbackOptions(ServerLimits limits, int port) {
   ServerOptions options;
-  options.listen = "127.0.0.1:0";
+  options.listen = "127.0.0.1:" + std::to_string(port);
   options.limits = limits;
   return options;
 }
 
 }  // namespace
 
-TestServer::TestServer(ServerLimits limits)
-    : server_(LoopbackOptions(limits), [this](const CallRecord& record) {
+TestServer::TestServer(ServerLimits limits, int port)
+    : server_(LoopbackOptions(limits, port), [this](const CallRecord& record) {
         std::lock_guard lock(mutex_);
         calls_.push_back(record);
         recorded_.notify_all();

@@ -21,8 +21,10 @@ using namespace std::chrono_literals;
 // A real greeter server on an ephemeral loopback port, recording every finished call.
 class TestServer {
  public:
-  explicit TestServer(ServerLimits limits = {});
+  // Port 0 picks a free one; a given port lets a test restart a server where it was.
+  explicit TestServer(ServerLimits limits = {}, int port = 0);
 
+  int port() const { return server_.port(); }
   std::string target() const { return "127.0.0.1:" + std::to_string(server_.port()); }
   std::shared_ptr<grpc::Channel> NewChannel() const;
   std::unique_ptr<greet::Greeter::Stub> NewStub() const;

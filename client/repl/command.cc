@@ -1,0 +1,185 @@
+#include "client/repl/command.h"
+
+#include <charconv>
+
+#include "common/duration.h"
+
+namespace greeter::repl {
+namespace {
+
+// Splits on blanks; "double quotes" keep a name with spaces in one word.
+std::optional<std::vector<std::string>> Words(std::string_view line) {
+  std::vector<std::string> words;
+  size_t i = 0;
+  while (i < line.size()) {
+    while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+    if (i == line.size()) break;
+    std::string word;
+    if (line[i] == '"') {
+      const size_t close = line.find('"', i + 1);
+      if (close == std::string_view::npos) return std::nullopt;
+      word = line.substr(i + 1, close - i - 1);
+      i = close + 1;
+    } else {
+      while (i < line.size() && line[i] != ' ' && line[i] != '\t') word += line[i++];
+    }
+    words.push_back(std::move(word));
+  }
+  return words;
+}
+
+std::optional<uint32_t> Number(std::string_view text) {
+  uint32_t value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc{} || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+// The words from `first` on, joined by single spaces: names may have spaces without quotes.
+std::string Rest(const std::vector<std::string>& words, size_t first) {
+  std::string rest;
+  for (size_t i = first; i < words.size(); ++i) rest += (i > first ? " " : "") + words[i];
+  return rest;
+}
+
+ParsedLine Error(std::string message) { return {std::nullopt, std::move(message)}; }
+
+ParsedLine UsageError(std::string_view command) {
+  for (const auto& spec : Commands()) {
+    if (spec.name == command) return Error("usage: " + std::string(spec.usage));
+  }
+  return Error("unknown command");
+}
+
+}  // namespace
+
+const std::vector<CommandSpec>& Commands() {
+  static const std::vector<CommandSpec> kCommands = {
+      {"hello", "hello NAME", "unary call: one request, one reply"},
+      {"stream", "stream NAME [COUNT] [INTERVAL]",
+       "server streaming: COUNT replies (default 3), INTERVAL apart (default 100ms; a number "
+       "is milliseconds)"},
+      {"collect", "collect",
+       "client streaming: type one name per line; an empty line or Ctrl-D sends the half-close "
+       "and shows the one reply"},
+      {"chat", "chat NAME",
+       "bidirectional streaming: every line you type is sent, replies appear as they arrive; "
+       "/leave or Ctrl-D half-closes and waits for the last replies"},
+      {"tour", "tour NAME", "all four call shapes, one after another, on this one connection"},
+      {"status", "status",
+       "target, connection state and peer, calls made, messages sent and received"},
+      {"set", "set deadline DURATION | set header KEY=VALUE",
+       "a deadline for every call (e.g. 2s, 500ms), or a header sent with every call"},
+      {"unset", "unset deadline | unset header KEY | unset headers",
+       "remove the deadline, one header, or every header"},
+      {"help", "help [COMMAND]", "this list, or one command's usage"},
+      {"quit", "quit", "leave (so does Ctrl-D at the prompt)"},
+  };
+  return kCommands;
+}
+
+ParsedLine ParseCommand(std::string_view line) {
+  const auto words = Words(line);
+  if (!words) return Error("unbalanced \" in the line");
+  if (words->empty()) return {Nothing{}, ""};
+  const std::string& verb = words->front();
+  const size_t arguments = words->size() - 1;
+
+  if (verb == "hello" || verb == "chat" || verb == "tour") {
+    if (arguments == 0) return UsageError(verb);
+    std::string name = Rest(*words, 1);
+    if (verb == "hello") return {Hello{std::move(name)}, ""};
+    if (verb == "chat") return {Chat{std::move(name)}, ""};
+    return {Tour{std::move(name)}, ""};
+  }
+  if (verb == "stream") {
+    if (arguments == 0 || arguments > 3) return UsageError(verb);
+    Stream stream{(*words)[1], std::nullopt, std::nullopt};
+    if (arguments >= 2) {
+      stream.count = Number((*words)[2]);
+      if (!stream.count) return Error("stream: COUNT must be a whole number, got " + (*words)[2]);
+    }
+    if (arguments == 3) {
+      const std::string& interval = (*words)[3];
+      if (auto milliseconds = Number(interval)) {
+        stream.interval_ms = *milliseconds;
+      } else if (auto duration = ParseDuration(interval); duration && duration->count() <= UINT32_MAX) {
+        stream.interval_ms = static_cast<uint32_t>(duration->count());
+      } else {
+        return Error("stream: INTERVAL must be milliseconds or a duration like 250ms, got " +
+                     interval);
+      }
+    }
+    return {std::move(stream), ""};
+  }
+  if (verb == "collect" || verb == "status" || verb == "quit" || verb == "exit") {
+    if (arguments != 0) return UsageError(verb == "exit" ? "quit" : verb);
+    if (verb == "collect") return {Collect{}, ""};
+    if (verb == "status") return {Status{}, ""};
+    return {Quit{}, ""};
+  }
+  if (verb == "help") {
+    if (arguments > 1) return UsageError(verb);
+    return {Help{arguments ? (*words)[1] : ""}, ""};
+  }
+  if (verb == "set") {
+    if (arguments != 2) return UsageError(verb);
+    const std::string& key = (*words)[1];
+    const std::string& value = (*words)[2];
+    if (key == "deadline") {
+      const auto deadline = ParseDuration(value);
+      if (!deadline || deadline->count() == 0) {
+        return Error("set deadline: not a duration: " + value + " (use e.g. 500ms, 2s)");
+      }
+      return {SetDeadline{*deadline}, ""};
+    }
+    if (key == "header") {
+      const size_t equals = value.find('=');
+      if (equals == 0 || equals == std::string::npos) return Error("set header: use KEY=VALUE");
+      std::string header_key = value.substr(0, equals);
+      for (char& c : header_key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      return {SetHeader{std::move(header_key), value.substr(equals + 1)}, ""};
+    }
+    return UsageError(verb);
+  }
+  if (verb == "unset") {
+    if (arguments == 1 && (*words)[1] == "deadline") return {UnsetDeadline{}, ""};
+    if (arguments == 1 && (*words)[1] == "headers") return {UnsetHeader{""}, ""};
+    if (arguments == 2 && (*words)[1] == "header") return {UnsetHeader{(*words)[2]}, ""};
+    return UsageError(verb);
+  }
+  return Error("unknown command: " + verb + " (type help for the list)");
+}
+
+std::string HelpText(std::string_view topic) {
+  std::string text;
+  for (const auto& spec : Commands()) {
+    if (!topic.empty() && spec.name != topic) continue;
+    if (topic.empty()) {
+      text += "  " + std::string(spec.usage) + "\n      " + std::string(spec.summary) + "\n";
+    } else {
+      text += "usage: " + std::string(spec.usage) + "\n  " + std::string(spec.summary) + "\n";
+    }
+  }
+  if (text.empty()) return "no command " + std::string(topic) + " (type help for the list)\n";
+  if (topic.empty()) text = "commands:\n" + text + "Ctrl-C cancels the call in progress.\n";
+  return text;
+}
+
+std::vector<std::string> Completions(std::string_view line_before_word, std::string_view word) {
+  std::vector<std::string> candidates;
+  const auto before = Words(line_before_word).value_or(std::vector<std::string>{});
+  if (before.empty()) {
+    for (const auto& spec : Commands()) candidates.emplace_back(spec.name);
+  } else if (before.size() == 1 && before[0] == "set") {
+    candidates = {"deadline", "header"};
+  } else if (before.size() == 1 && before[0] == "unset") {
+    candidates = {"deadline", "header", "headers"};
+  } else if (before.size() == 1 && before[0] == "help") {
+    for (const auto& spec : Commands()) candidates.emplace_back(spec.name);
+  }
+  std::erase_if(candidates, [&](const std::string& c) { return c.rfind(word, 0) != 0; });
+  return candidates;
+}
+
+}  // namespace greeter::repl

@@ -1,0 +1,72 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace greeter::repl {
+
+// One typed line of the interactive client, parsed. The words match the one-shot subcommands.
+struct Hello {
+  std::string name;
+};
+struct Stream {
+  std::string name;
+  std::optional<uint32_t> count;
+  std::optional<uint32_t> interval_ms;
+};
+struct Collect {};
+struct Chat {
+  std::string name;
+};
+struct Tour {
+  std::string name;
+};
+struct Status {};
+struct SetDeadline {
+  std::chrono::milliseconds deadline;
+};
+struct SetHeader {
+  std::string key, value;
+};
+struct UnsetDeadline {};
+struct UnsetHeader {
+  std::string key;  // empty: every header
+};
+struct Help {
+  std::string topic;  // empty: all commands
+};
+struct Quit {};
+struct Nothing {};  // a blank line
+
+using Command = std::variant<Hello, Stream, Collect, Chat, Tour, Status, SetDeadline, SetHeader,
+                             UnsetDeadline, UnsetHeader, Help, Quit, Nothing>;
+
+// A command, or a message saying what is wrong with the line and how it should look.
+struct ParsedLine {
+  std::optional<Command> command;
+  std::string error;
+};
+
+ParsedLine ParseCommand(std::string_view line);
+
+// The command table: help text and completion both come from it.
+struct CommandSpec {
+  std::string_view name;
+  std::string_view usage;
+  std::string_view summary;
+};
+const std::vector<CommandSpec>& Commands();
+
+// "help" without a topic lists every command; with one, that command's usage and summary.
+std::string HelpText(std::string_view topic);
+
+// Completions of the word being typed, given the line before it: command names first, then
+// the keys of set and unset.
+std::vector<std::string> Completions(std::string_view line_before_word, std::string_view word);
+
+}  // namespace greeter::repl

@@ -1,0 +1,25 @@
+#pragma once
+
+#include <grpcpp/channel.h>
+
+#include <functional>
+#include <memory>
+#include <string_view>
+
+namespace greeter::repl {
+
+// Reports every change of the channel's connectivity state (idle, connecting, ready,
+// transient failure) and asks an idle channel to connect again, so a lost server is found
+// again without waiting for the next call. Waits on a thread of its own: gRPC offers no
+// callback for state changes, and a wait must not block the terminal's loop.
+class ConnectionWatcher {
+ public:
+  using Listener = std::function<void(grpc_connectivity_state state)>;
+  // `on_change` runs on the watcher's thread; it must hand over, not print.
+  ConnectionWatcher(std::shared_ptr<grpc::Channel> channel, Listener on_change);
+};
+
+// "idle", "connecting", "ready", "transient failure", "shutdown".
+std::string_view StateName(grpc_connectivity_state state);
+
+}  // namespace greeter::repl

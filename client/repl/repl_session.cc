@@ -1,0 +1,366 @@
+#include "client/repl/repl_session.h"
+
+#include <asio/post.hpp>
+
+#include "client/bidi_call.h"
+#include "client/client_stream_call.h"
+#include "client/reply_printer.h"
+#include "client/repl/call_summary.h"
+#include "client/repl/connection_watcher.h"
+#include "client/server_stream_call.h"
+#include "client/tour.h"
+#include "client/unary_call.h"
+#include "common/duration.h"
+
+namespace greeter::repl {
+namespace {
+
+constexpr std::string_view kLeaveChat = "/leave";
+
+// Terminal colours, each wrapped in libedit's markers for text that takes no room on screen.
+std::string Coloured(std::string_view text, std::string_view colour) {
+  return "\001\x1b[" + std::string(colour) + "m\002" + std::string(text) + "\001\x1b[0m\002";
+}
+
+std::string_view StateColour(grpc_connectivity_state state) {
+  switch (state) {
+    case GRPC_CHANNEL_READY:
+      return "32";  // green
+    case GRPC_CHANNEL_TRANSIENT_FAILURE:
+    case GRPC_CHANNEL_SHUTDOWN:
+      return "31";  // red
+    default:
+      return "33";  // yellow
+  }
+}
+
+}  // namespace
+
+ReplSession::ReplSession(asio::io_context& io, std::shared_ptr<grpc::Channel> channel,
+                         std::string target, CallSettings settings, Console& console,
+                         std::function<void()> on_quit)
+    : io_(io),
+      channel_(channel),
+      stub_(greet::Greeter::NewStub(channel)),
+      target_(std::move(target)),
+      settings_(std::move(settings)),
+      console_(console),
+      on_quit_(std::move(on_quit)) {
+  console_.OnLine([this](std::optional<std::string> line) { OnLine(std::move(line)); });
+}
+
+void ReplSession::Start() {
+  Notice("greeter: connected to " + target_ +
+         " over one channel for this session. Type help for the commands.\n");
+  Prompt();
+}
+
+void ReplSession::Print(const std::string& text) { console_.Print(text); }
+
+void ReplSession::Notice(const std::string& text) {
+  if (console_.interactive()) console_.Print(text);
+}
+
+std::string ReplSession::PromptText() const {
+  if (!console_.interactive()) return "";
+  switch (mode_) {
+    case Mode::kCollect:
+      return Coloured("name", "2") + "> ";
+    case Mode::kChat:
+      return Coloured("chat", "2") + "> ";
+    default:
+      return "greeter " + Coloured(StateName(state_), StateColour(state_)) + "> ";
+  }
+}
+
+void ReplSession::Prompt() {
+  if (!quitting_) console_.ReadLine(PromptText());
+}
+
+void ReplSession::OnConnectivity(grpc_connectivity_state state) {
+  if (state == state_) return;
+  const bool lost = was_ready_ && state_ == GRPC_CHANNEL_READY && state != GRPC_CHANNEL_READY;
+  const bool back = was_ready_ && state == GRPC_CHANNEL_READY;
+  state_ = state;
+  if (lost) Notice("! lost the connection to " + target_ + "; reconnecting by itself\n");
+  if (back) Notice("! connected again to " + target_ + "\n");
+  if (state == GRPC_CHANNEL_READY) was_ready_ = true;
+  console_.SetPrompt(PromptText());
+}
+
+void ReplSession::OnLine(std::optional<std::string> line) {
+  switch (mode_) {
+    case Mode::kCommand: {
+      if (!line) {
+        Quit();
+        return;
+      }
+      const ParsedLine parsed = ParseCommand(*line);
+      if (!parsed.command) {
+        Print(parsed.error + "\n");
+        Prompt();
+        return;
+      }
+      Execute(*parsed.command);
+      return;
+    }
+    case Mode::kCollect:
+      if (!line || line->empty()) {  // the half-close: now the server replies
+        call_->close();
+        mode_ = Mode::kCall;
+        return;
+      }
+      SendLine(std::move(*line));
+      Prompt();
+      return;
+    case Mode::kChat:
+      if (!line || *line == kLeaveChat) {  // half-close; the server's last replies follow
+        call_->close();
+        mode_ = Mode::kCall;
+        return;
+      }
+      if (!line->empty()) SendLine(std::move(*line));
+      Prompt();
+      return;
+    case Mode::kCall:
+      return;  // not reading while a call runs
+  }
+}
+
+void ReplSession::SendLine(std::string line) {
+  if (call_->send(Request(std::move(line)))) ++messages_sent_;
+}
+
+void ReplSession::Execute(const Command& command) {
+  std::visit(
+      [this](const auto& c) {
+        using T = std::decay_t<decltype(c)>;
+        if constexpr (std::is_same_v<T, repl::Hello>) {
+          StartHello(c);
+        } else if constexpr (std::is_same_v<T, repl::Stream>) {
+          StartStream(c);
+        } else if constexpr (std::is_same_v<T, repl::Collect>) {
+          StartCollect();
+        } else if constexpr (std::is_same_v<T, repl::Chat>) {
+          StartChat(c);
+        } else if constexpr (std::is_same_v<T, repl::Tour>) {
+          StartTour(c);
+        } else if constexpr (std::is_same_v<T, repl::Status>) {
+          ShowStatus();
+          Prompt();
+        } else if constexpr (std::is_same_v<T, repl::SetDeadline>) {
+          settings_.deadline = c.deadline;
+          Print("deadline " + FormatDuration(c.deadline) + " on every call\n");
+          Prompt();
+        } else if constexpr (std::is_same_v<T, repl::UnsetDeadline>) {
+          settings_.deadline.reset();
+          Print("no deadline\n");
+          Prompt();
+        } else if constexpr (std::is_same_v<T, repl::SetHeader>) {
+          std::erase_if(settings_.metadata, [&](const auto& h) { return h.first == c.key; });
+          settings_.metadata.emplace_back(c.key, c.value);
+          Print("header " + c.key + ": " + c.value + " on every call\n");
+          Prompt();
+        } else if constexpr (std::is_same_v<T, repl::UnsetHeader>) {
+          const size_t removed = std::erase_if(settings_.metadata, [&](const auto& h) {
+            return c.key.empty() || h.first == c.key;
+          });
+          Print(removed ? "removed " + std::to_string(removed) + " header(s)\n"
+                        : "no such header: " + c.key + "\n");
+          Prompt();
+        } else if constexpr (std::is_same_v<T, repl::Help>) {
+          Print(HelpText(c.topic));
+          Prompt();
+        } else if constexpr (std::is_same_v<T, repl::Quit>) {
+          Quit();
+        } else {
+          Prompt();  // a blank line
+        }
+      },
+      command);
+}
+
+greet::HelloRequest ReplSession::Request(std::string name) const {
+  greet::HelloRequest request;
+  request.set_name(std::move(name));
+  request.set_include_call_info(true);  // the server's view of the connection, for status
+  return request;
+}
+
+ReplSession::ActiveCall& ReplSession::BeginCall(bool streamed_replies) {
+  call_.emplace();
+  call_->id = ++last_call_id_;
+  call_->start = std::chrono::steady_clock::now();
+  call_->streamed_replies = streamed_replies;
+  mode_ = Mode::kCall;
+  ++calls_made_;
+  return *call_;
+}
+
+CallHandlers ReplSession::HandlersFor(uint64_t id) {
+  return {[this, id](const greet::HelloReply& reply) {
+            asio::post(io_, [this, id, reply] { OnReply(id, reply); });
+          },
+          [this, id](const grpc::Status& status) {
+            asio::post(io_, [this, id, status] { OnCallDone(id, status); });
+          }};
+}
+
+void ReplSession::OnReply(uint64_t id, const greet::HelloReply& reply) {
+  if (!call_ || call_->id != id) return;  // a call the user has left
+  ++call_->replies;
+  ++messages_received_;
+  if (reply.has_call()) call_->client_address = reply.call().peer();
+  Print(ReplyText(reply) + "\n");
+}
+
+void ReplSession::OnCallDone(uint64_t id, const grpc::Status& status) {
+  if (!call_ || call_->id != id) return;
+  EndCall(status, false);
+}
+
+void ReplSession::EndCall(const grpc::Status& status, bool cancelled_by_user) {
+  FinishedCall finished{status, std::chrono::steady_clock::now() - call_->start, call_->replies,
+                        call_->streamed_replies, cancelled_by_user};
+  if (!call_->client_address.empty()) CountCallOnConnection(call_->client_address);
+  const std::string summary = CallSummary(finished, console_.interactive());
+  if (!summary.empty()) Print(summary + "\n");
+  call_.reset();
+  mode_ = Mode::kCommand;
+  Prompt();
+}
+
+void ReplSession::CountCallOnConnection(const std::string& client_address) {
+  if (client_address != client_address_) {
+    client_address_ = client_address;
+    calls_on_connection_ = 0;
+  }
+  ++calls_on_connection_;
+}
+
+void ReplSession::OnInterrupt() {
+  if (mode_ == Mode::kCommand) {
+    console_.CancelLine();
+    Prompt();
+    return;
+  }
+  if (!call_) return;
+  if (mode_ == Mode::kCall && console_.interactive()) Print("\n");  // after the terminal's ^C
+  console_.CancelLine();
+  call_->cancel();  // the server sees CANCELLED; this call's late events are ignored
+  EndCall(grpc::Status::CANCELLED, true);
+}
+
+void ReplSession::Quit() {
+  if (quitting_) return;
+  quitting_ = true;
+  console_.CancelLine();
+  if (call_) call_->cancel();
+  on_quit_();
+}
+
+void ReplSession::StartHello(const Hello& command) {
+  ActiveCall& call = BeginCall(false);
+  ++messages_sent_;
+  auto unary = UnaryCall::Start(*stub_, settings_, Request(command.name), HandlersFor(call.id));
+  call.cancel = [unary] { unary->Cancel(); };
+}
+
+void ReplSession::StartStream(const Stream& command) {
+  ActiveCall& call = BeginCall(true);
+  auto request = Request(command.name);
+  if (command.count) request.set_count(*command.count);
+  if (command.interval_ms) request.set_interval_ms(*command.interval_ms);
+  ++messages_sent_;
+  auto stream = ServerStreamCall::Start(*stub_, settings_, request, HandlersFor(call.id));
+  call.cancel = [stream] { stream->Cancel(); };
+}
+
+void ReplSession::StartCollect() {
+  ActiveCall& call = BeginCall(false);
+  auto collect = ClientStreamCall::Start(*stub_, settings_, HandlersFor(call.id));
+  call.cancel = [collect] { collect->Cancel(); };
+  call.send = [collect](greet::HelloRequest request) { return collect->Send(std::move(request)); };
+  call.close = [collect] { collect->Close(); };
+  mode_ = Mode::kCollect;
+  Notice("one name per line; an empty line or Ctrl-D sends them\n");
+  Prompt();
+}
+
+void ReplSession::StartChat(const Chat& command) {
+  ActiveCall& call = BeginCall(true);
+  auto chat = BidiCall::Start(*stub_, settings_, HandlersFor(call.id));
+  call.cancel = [chat] { chat->Cancel(); };
+  call.send = [chat](greet::HelloRequest request) { return chat->Send(std::move(request)); };
+  call.close = [chat] { chat->Close(); };
+  mode_ = Mode::kChat;
+  Notice("each line is sent as you type it; /leave or Ctrl-D ends the chat\n");
+  SendLine(command.name);
+  Prompt();
+}
+
+void ReplSession::StartTour(const Tour& command) {
+  ActiveCall& call = BeginCall(true);
+  const uint64_t id = call.id;
+  const auto on_io = [this, id](auto handler) {
+    return [this, id, handler](auto&&... args) {
+      asio::post(io_, [this, id, handler, args...] {
+        if (call_ && call_->id == id) handler(args...);
+      });
+    };
+  };
+  auto tour = ::greeter::Tour::Start(
+      *stub_, settings_, command.name,
+      {on_io([this](const ::greeter::Tour::Step& step) {
+         if (step.number > 1) {  // each step is a call of its own
+           ++calls_made_;
+           if (!call_->client_address.empty()) CountCallOnConnection(call_->client_address);
+           call_->client_address.clear();
+         }
+         messages_sent_ += step.requests;
+         Print(std::string(step.heading) + "\n");
+       }),
+       on_io([this](std::string_view, const greet::HelloReply& reply) {
+         ++call_->replies;
+         ++messages_received_;
+         if (reply.has_call()) call_->client_address = reply.call().peer();
+         Print(ReplyText(reply) + "\n");
+       }),
+       on_io([this](std::string_view, const grpc::Status& failure) {
+         Print("  failed: " + StatusText(failure) + "\n");
+       }),
+       on_io([this](const grpc::Status& first_failure, const std::set<std::string>& peers) {
+         Print(TourConclusion(peers) + "\n");
+         EndCall(first_failure, false);
+       })});
+  call.cancel = [tour] { tour->Cancel(); };
+}
+
+void ReplSession::ShowStatus() {
+  std::string text;
+  const auto row = [&text](std::string_view label, const std::string& value) {
+    std::string padded(label);
+    padded.resize(12, ' ');
+    text += "  " + padded + value + "\n";
+  };
+  row("target", target_);
+  row("state", std::string(StateName(channel_->GetState(false))));
+  row("connection",
+      client_address_.empty()
+          ? "no call has reported it yet"
+          : client_address_ + " (this client, as the server sees it) to " + target_);
+  row("calls", std::to_string(calls_made_) + " this session; " +
+                   std::to_string(calls_on_connection_) +
+                   " streams on this connection (one HTTP/2 stream per call)");
+  row("messages", std::to_string(messages_sent_) + " sent, " + std::to_string(messages_received_) +
+                      " received");
+  row("deadline", settings_.deadline ? FormatDuration(*settings_.deadline) : "none");
+  std::string headers;
+  for (const auto& [key, value] : settings_.metadata) {
+    headers += (headers.empty() ? "" : ", ") + key + ": " + value;
+  }
+  row("headers", headers.empty() ? "none" : headers);
+  Print(text);
+}
+
+}  // namespace greeter::repl

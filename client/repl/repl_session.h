@@ -1,0 +1,98 @@
+#pragma once
+
+#include <grpcpp/channel.h>
+
+#include <asio/io_context.hpp>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "client/call_settings.h"
+#include "client/repl/command.h"
+#include "client/repl/console.h"
+#include "greet.grpc.pb.h"
+
+namespace greeter::repl {
+
+// The interactive client: reads commands, runs calls on its one channel, prints what happens.
+// Everything here runs on the io_context's one thread; gRPC's threads only post events to it,
+// tagged with the call they belong to, so events of a call the user has left are ignored.
+class ReplSession {
+ public:
+  ReplSession(asio::io_context& io, std::shared_ptr<grpc::Channel> channel, std::string target,
+              CallSettings settings, Console& console, std::function<void()> on_quit);
+
+  void Start();
+  // Ctrl-C: cancels the call in progress, or clears the line being typed.
+  void OnInterrupt();
+  void OnConnectivity(grpc_connectivity_state state);
+  void Quit();
+
+ private:
+  enum class Mode {
+    kCommand,  // reading a command
+    kCall,     // a call runs; Ctrl-C cancels it
+    kCollect,  // reading names for a client stream
+    kChat,     // reading lines for a bidi stream
+  };
+  struct ActiveCall {
+    uint64_t id = 0;
+    std::chrono::steady_clock::time_point start;
+    bool streamed_replies = false;
+    uint64_t replies = 0;
+    std::string client_address;  // as the server reported it
+    std::function<void()> cancel;
+    std::function<bool(greet::HelloRequest)> send;  // collect and chat
+    std::function<void()> close;                    // collect and chat: half-close
+  };
+
+  void Prompt();
+  std::string PromptText() const;
+  void OnLine(std::optional<std::string> line);
+  void Execute(const Command& command);
+  void Print(const std::string& text);
+  void Notice(const std::string& text);  // for people only: left out of piped sessions
+
+  void StartHello(const Hello& command);
+  void StartStream(const Stream& command);
+  void StartCollect();
+  void StartChat(const Chat& command);
+  void StartTour(const Tour& command);
+  void ShowStatus();
+
+  ActiveCall& BeginCall(bool streamed_replies);
+  CallHandlers HandlersFor(uint64_t id);
+  greet::HelloRequest Request(std::string name) const;
+  void OnReply(uint64_t id, const greet::HelloReply& reply);
+  void OnCallDone(uint64_t id, const grpc::Status& status);
+  void SendLine(std::string line);
+  void EndCall(const grpc::Status& status, bool cancelled_by_user);
+  void CountCallOnConnection(const std::string& client_address);
+
+  asio::io_context& io_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<greet::Greeter::Stub> stub_;
+  const std::string target_;
+  CallSettings settings_;
+  Console& console_;
+  std::function<void()> on_quit_;
+
+  Mode mode_ = Mode::kCommand;
+  std::optional<ActiveCall> call_;
+  uint64_t last_call_id_ = 0;
+  bool quitting_ = false;
+
+  grpc_connectivity_state state_ = GRPC_CHANNEL_IDLE;
+  bool was_ready_ = false;
+
+  // For status: the session so far, and the connection the latest calls used.
+  uint64_t calls_made_ = 0;
+  uint64_t messages_sent_ = 0;
+  uint64_t messages_received_ = 0;
+  std::string client_address_;
+  uint64_t calls_on_connection_ = 0;
+};
+
+}  // namespace greeter::repl

@@ -1,0 +1,71 @@
+#include "client/repl/run_repl.h"
+
+#include <grpcpp/create_channel.h>
+#include <grpcpp/security/credentials.h>
+#include <unistd.h>
+
+#include <asio/io_context.hpp>
+#include <asio/post.hpp>
+#include <asio/signal_set.hpp>
+#include <csignal>
+#include <cstdlib>
+#include <iostream>
+
+#include "client/repl/connection_watcher.h"
+#include "client/repl/piped_console.h"
+#include "client/repl/repl_session.h"
+#include "client/repl/terminal_console.h"
+
+namespace greeter::repl {
+
+std::string HistoryFile() {
+  if (const char* state = std::getenv("XDG_STATE_HOME"); state && *state) {
+    return std::string(state) + "/greeter/history";
+  }
+  if (const char* home = std::getenv("HOME"); home && *home) {
+    return std::string(home) + "/.local/state/greeter/history";
+  }
+  return "";
+}
+
+int RunRepl(const std::string& target, const CallSettings& settings) {
+  // Never destroyed: the threads that wait on stdin and on the channel may still post to it
+  // while the process ends.
+  static auto& io = *new asio::io_context;
+  auto channel = grpc::CreateChannel(target, grpc::InsecureChannelCredentials());
+
+  std::unique_ptr<Console> console;
+  if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
+    console = std::make_unique<TerminalConsole>(io, HistoryFile());
+  } else {
+    console = std::make_unique<PipedConsole>(io, std::cin);
+  }
+  ReplSession session(io, channel, target, settings, *console, [] { io.stop(); });
+
+  // Ctrl-C belongs to the session (it cancels a call); SIGTERM and SIGHUP end it cleanly, so
+  // the terminal is restored whichever way the client goes.
+  asio::signal_set interrupts(io, SIGINT);
+  asio::signal_set terminations(io, SIGTERM, SIGHUP);
+  std::function<void(const asio::error_code&, int)> on_interrupt =
+      [&](const asio::error_code& error, int) {
+        if (error) return;
+        session.OnInterrupt();
+        interrupts.async_wait(on_interrupt);
+      };
+  interrupts.async_wait(on_interrupt);
+  terminations.async_wait([&](const asio::error_code& error, int) {
+    if (!error) session.Quit();
+  });
+
+  ConnectionWatcher watcher(channel, [&session](grpc_connectivity_state state) {
+    asio::post(io, [&session, state] { session.OnConnectivity(state); });
+  });
+
+  session.Start();
+  io.run();
+  console.reset();  // restores the terminal and saves the history
+  std::cout.flush();
+  return 0;
+}
+
+}  // namespace greeter::repl

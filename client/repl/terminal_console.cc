@@ -1,0 +1,116 @@
+#include "client/repl/terminal_console.h"
+
+// libedit's readline interface: BSD-licensed, so the client stays free of the GPL.
+#include <editline/readline.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+
+#include "client/repl/command.h"
+
+namespace greeter::repl {
+namespace {
+
+TerminalConsole* active_console = nullptr;  // libedit's callbacks carry no context
+std::vector<std::string> completion_candidates;
+
+char* NextCandidate(const char*, int state) {
+  static size_t next = 0;
+  if (state == 0) next = 0;
+  if (next >= completion_candidates.size()) return nullptr;
+  return strdup(completion_candidates[next++].c_str());
+}
+
+char** Complete(const char* word, int start, int) {
+  rl_attempted_completion_over = 1;  // never fall back to file names
+  completion_candidates = Completions(std::string_view(rl_line_buffer, static_cast<size_t>(start)), word);
+  if (completion_candidates.empty()) return nullptr;
+  return rl_completion_matches(word, NextCandidate);
+}
+
+}  // namespace
+
+TerminalConsole::TerminalConsole(asio::io_context& io, std::string history_file)
+    : input_(io, ::dup(STDIN_FILENO)), history_file_(std::move(history_file)) {
+  active_console = this;
+  rl_readline_name = "greeter";
+  rl_catch_signals = 0;  // Ctrl-C is the session's, through asio
+  rl_attempted_completion_function = Complete;
+  using_history();
+  stifle_history(1000);
+  if (!history_file_.empty()) read_history(history_file_.c_str());
+}
+
+TerminalConsole::~TerminalConsole() {
+  StopReading();
+  if (!history_file_.empty()) {
+    std::error_code ignored;
+    std::filesystem::create_directories(std::filesystem::path(history_file_).parent_path(), ignored);
+    write_history(history_file_.c_str());
+  }
+  active_console = nullptr;
+}
+
+void TerminalConsole::ReadLine(std::string prompt) {
+  prompt_ = std::move(prompt);
+  reading_ = true;
+  rl_callback_handler_install(prompt_.c_str(), OnLibeditLine);
+  WaitForKeys();
+}
+
+void TerminalConsole::WaitForKeys() {
+  input_.async_wait(asio::posix::stream_descriptor::wait_read, [this](const asio::error_code& error) {
+    if (error || !reading_) return;
+    rl_callback_read_char();  // may complete the line: OnLibeditLine
+    if (reading_) WaitForKeys();
+  });
+}
+
+void TerminalConsole::OnLibeditLine(char* line) {
+  TerminalConsole& console = *active_console;
+  std::optional<std::string> text;
+  if (line != nullptr) {
+    text = line;
+    if (!text->empty()) add_history(line);
+    std::free(line);
+  } else {
+    std::fputs("\n", stdout);  // Ctrl-D leaves the cursor after the prompt
+  }
+  console.StopReading();
+  console.handler_(std::move(text));
+}
+
+void TerminalConsole::StopReading() {
+  if (!reading_) return;
+  reading_ = false;
+  input_.cancel();
+  rl_callback_handler_remove();  // gives the terminal its own settings back
+}
+
+void TerminalConsole::CancelLine() {
+  if (!reading_) return;
+  rl_replace_line("", 0);
+  StopReading();
+  std::fputs("^C\n", stdout);
+  std::fflush(stdout);
+}
+
+void TerminalConsole::SetPrompt(std::string prompt) {
+  prompt_ = std::move(prompt);
+  if (!reading_) return;
+  rl_set_prompt(prompt_.c_str());
+  std::fputs("\r\x1b[K", stdout);
+  rl_forced_update_display();
+}
+
+void TerminalConsole::Print(std::string_view text) {
+  if (reading_) std::fputs("\r\x1b[K", stdout);  // clear the prompt line; text goes there
+  std::fwrite(text.data(), 1, text.size(), stdout);
+  std::fflush(stdout);
+  if (reading_) rl_forced_update_display();  // prompt and typed text, as they were
+}
+
+}  // namespace greeter::repl

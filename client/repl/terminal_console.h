@@ -1,0 +1,38 @@
+#pragma once
+
+#include <asio/io_context.hpp>
+#include <asio/posix/stream_descriptor.hpp>
+#include <string>
+
+#include "client/repl/console.h"
+
+namespace greeter::repl {
+
+// A terminal, with libedit's line editing, history kept in `history_file`, and tab completion
+// of commands. stdin is one more descriptor on the io_context: when it is readable, libedit
+// takes the keys. Printing clears the prompt line, prints, and lets libedit draw the prompt and
+// the half-typed line again, so output arriving while someone types never garbles their line.
+// The terminal is restored when this is destroyed, also on the way out of an error.
+class TerminalConsole final : public Console {
+ public:
+  TerminalConsole(asio::io_context& io, std::string history_file);
+  ~TerminalConsole() override;
+
+  void ReadLine(std::string prompt) override;
+  void CancelLine() override;
+  void SetPrompt(std::string prompt) override;
+  void Print(std::string_view text) override;
+  bool interactive() const override { return true; }
+
+ private:
+  static void OnLibeditLine(char* line);
+  void WaitForKeys();
+  void StopReading();
+
+  asio::posix::stream_descriptor input_;
+  std::string history_file_;
+  std::string prompt_;
+  bool reading_ = false;
+};
+
+}  // namespace greeter::repl

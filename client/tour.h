@@ -1,0 +1,61 @@
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "client/call_settings.h"
+#include "greet.grpc.pb.h"
+
+namespace greeter {
+
+// The tour: the four call shapes one after another on one stub (so one channel), each step
+// starting when the one before has ended. Every request asks for the server's view of the call,
+// so the tour can tell whether all four shared one connection.
+class Tour : public std::enable_shared_from_this<Tour> {
+ public:
+  struct Step {
+    size_t number;            // 1 to 4
+    std::string_view heading;  // "1. SayHello, unary: one request, one reply"
+    size_t requests;          // how many requests the step sends
+  };
+  struct Handlers {
+    std::function<void(const Step& step)> on_step;
+    std::function<void(std::string_view method, const greet::HelloReply& reply)> on_reply;
+    std::function<void(std::string_view method, const grpc::Status& failure)> on_failure;
+    // Last. `peers` holds every client address the server reported.
+    std::function<void(const grpc::Status& first_failure, const std::set<std::string>& peers)>
+        on_done;
+  };
+
+  static std::shared_ptr<Tour> Start(greet::Greeter::Stub& stub, const CallSettings& settings,
+                                     std::string name, Handlers handlers);
+  // Cancels the step in flight and runs no more.
+  void Cancel();
+
+ private:
+  Tour(greet::Greeter::Stub& stub, const CallSettings& settings, std::string name,
+       Handlers handlers);
+  void RunStep(size_t step);
+  CallHandlers StepHandlers(size_t step, const char* method);
+  greet::HelloRequest Request(const std::string& name) const;
+
+  greet::Greeter::Stub& stub_;
+  const CallSettings settings_;
+  const std::vector<std::string> names_;
+  const Handlers handlers_;
+  std::mutex mutex_;
+  size_t current_step_ = 0;
+  std::function<void()> cancel_step_;
+  bool cancelled_ = false;
+  std::set<std::string> peers_;
+  grpc::Status first_failure_;
+};
+
+// "All four calls shared one connection: ..." or how many connections they used.
+std::string TourConclusion(const std::set<std::string>& peers);
+
+}  // namespace greeter

@@ -1,0 +1,95 @@
+// The interactive client's command line, parsed without a terminal.
+
+#include "client/repl/command.h"
+
+#include <gtest/gtest.h>
+
+namespace greeter::repl {
+namespace {
+
+template <class T>
+T Parsed(std::string_view line) {
+  const ParsedLine parsed = ParseCommand(line);
+  EXPECT_TRUE(parsed.command) << line << ": " << parsed.error;
+  if (!parsed.command || !std::holds_alternative<T>(*parsed.command)) {
+    ADD_FAILURE() << line << " parsed as another command";
+    return T{};
+  }
+  return std::get<T>(*parsed.command);
+}
+
+std::string ErrorOf(std::string_view line) {
+  const ParsedLine parsed = ParseCommand(line);
+  EXPECT_FALSE(parsed.command) << line;
+  return parsed.error;
+}
+
+TEST(ReplCommand, NamesMayHaveSpacesWithOrWithoutQuotes) {
+  EXPECT_EQ(Parsed<Hello>("hello Alice").name, "Alice");
+  EXPECT_EQ(Parsed<Hello>("  hello   Ada Lovelace ").name, "Ada Lovelace");
+  EXPECT_EQ(Parsed<Chat>("chat \"Grace Hopper\"").name, "Grace Hopper");
+  EXPECT_EQ(Parsed<Tour>("tour Zoë").name, "Zoë");
+}
+
+TEST(ReplCommand, StreamTakesOptionalCountAndInterval) {
+  const auto plain = Parsed<Stream>("stream Bob");
+  EXPECT_EQ(plain.name, "Bob");
+  EXPECT_FALSE(plain.count);
+  EXPECT_FALSE(plain.interval_ms);
+  const auto full = Parsed<Stream>("stream Bob 5 250");
+  EXPECT_EQ(full.count, 5u);
+  EXPECT_EQ(full.interval_ms, 250u);
+  EXPECT_EQ(Parsed<Stream>("stream Bob 5 2s").interval_ms, 2000u);
+  EXPECT_EQ(Parsed<Stream>("stream \"Bob Smith\" 0").count, 0u);
+}
+
+TEST(ReplCommand, BadArgumentsSayWhatIsExpected) {
+  EXPECT_EQ(ErrorOf("hello"), "usage: hello NAME");
+  EXPECT_EQ(ErrorOf("stream"), "usage: stream NAME [COUNT] [INTERVAL]");
+  EXPECT_EQ(ErrorOf("stream Bob many"), "stream: COUNT must be a whole number, got many");
+  EXPECT_EQ(ErrorOf("stream Bob 3 soon"),
+            "stream: INTERVAL must be milliseconds or a duration like 250ms, got soon");
+  EXPECT_EQ(ErrorOf("collect now"), "usage: collect");
+  EXPECT_EQ(ErrorOf("frobnicate"), "unknown command: frobnicate (type help for the list)");
+  EXPECT_EQ(ErrorOf("hello \"Alice"), "unbalanced \" in the line");
+}
+
+TEST(ReplCommand, SetAndUnsetDeadlineAndHeaders) {
+  EXPECT_EQ(Parsed<SetDeadline>("set deadline 2s").deadline, std::chrono::milliseconds(2000));
+  EXPECT_EQ(ErrorOf("set deadline soon"), "set deadline: not a duration: soon (use e.g. 500ms, 2s)");
+  const auto header = Parsed<SetHeader>("set header X-User=alice=admin");
+  EXPECT_EQ(header.key, "x-user");  // gRPC metadata keys are lower case
+  EXPECT_EQ(header.value, "alice=admin");
+  EXPECT_EQ(ErrorOf("set header novalue"), "set header: use KEY=VALUE");
+  Parsed<UnsetDeadline>("unset deadline");
+  EXPECT_EQ(Parsed<UnsetHeader>("unset header x-user").key, "x-user");
+  EXPECT_EQ(Parsed<UnsetHeader>("unset headers").key, "");
+}
+
+TEST(ReplCommand, BlankLinesQuitAndHelp) {
+  Parsed<Nothing>("   ");
+  Parsed<Quit>("quit");
+  Parsed<Quit>("exit");
+  EXPECT_EQ(Parsed<Help>("help stream").topic, "stream");
+}
+
+TEST(ReplCommand, HelpListsEveryCommandFromTheTable) {
+  const std::string help = HelpText("");
+  for (const auto& spec : Commands()) {
+    EXPECT_NE(help.find(spec.usage), std::string::npos) << spec.name;
+  }
+  EXPECT_EQ(HelpText("hello"), "usage: hello NAME\n  unary call: one request, one reply\n");
+  EXPECT_EQ(HelpText("nope"), "no command nope (type help for the list)\n");
+}
+
+TEST(ReplCommand, CompletesCommandsAndSetKeys) {
+  EXPECT_EQ(Completions("", "st"), (std::vector<std::string>{"stream", "status"}));
+  EXPECT_EQ(Completions("", "c"), (std::vector<std::string>{"collect", "chat"}));
+  EXPECT_EQ(Completions("set ", "d"), (std::vector<std::string>{"deadline"}));
+  EXPECT_EQ(Completions("unset ", "header"), (std::vector<std::string>{"header", "headers"}));
+  EXPECT_EQ(Completions("help ", "to"), (std::vector<std::string>{"tour"}));
+  EXPECT_TRUE(Completions("hello ", "A").empty());  // names are the user's
+}
+
+}  // namespace
+}  // namespace greeter::repl

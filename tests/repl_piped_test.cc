@@ -1,0 +1,91 @@
+// The interactive client with a script on stdin: no prompts, no timings, the same output on
+// every run, checked line by line.
+
+#include <gtest/gtest.h>
+
+#include "tests/support/child_process.h"
+#include "tests/support/test_server.h"
+
+namespace greeter::testing {
+namespace {
+
+TEST(ReplPiped, AScriptedSessionPrintsExactlyTheRepliesAndErrors) {
+  TestServer server;
+  const std::string script =
+      "hello Alice\n"
+      "stream Bob 2 0\n"
+      "collect\n"
+      "Ada\n"
+      "Grace\n"
+      "\n"
+      "chat Me\n"
+      "How are you\n"
+      "/leave\n"
+      "\n"
+      "hello\n"
+      "stream Bob 2000\n"
+      "set deadline 1s\n"
+      "set header x-team=blue\n"
+      "unset header x-team\n"
+      "unset deadline\n"
+      "help hello\n"
+      "bogus\n"
+      "hello \"\"\n"
+      "quit\n"
+      "hello never sent\n";
+  const auto result = RunProgram({GREETER_CLIENT_BIN, "--target", server.target(), "repl"}, script);
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(result.out,
+            "Hello Alice\n"
+            "Hello Bob (1 of 2)\n"
+            "Hello Bob (2 of 2)\n"
+            "Hello Ada and Grace (2 names)\n"
+            "Hello Me\n"
+            "Hello How are you\n"
+            "usage: hello NAME\n"
+            "INVALID_ARGUMENT: count: must be at most 1000, got 2000\n"
+            "deadline 1s on every call\n"
+            "header x-team: blue on every call\n"
+            "removed 1 header(s)\n"
+            "no deadline\n"
+            "usage: hello NAME\n"
+            "  unary call: one request, one reply\n"
+            "unknown command: bogus (type help for the list)\n"
+            "INVALID_ARGUMENT: name: must be 1 to 256 bytes of UTF-8, got 0\n");
+  EXPECT_EQ(server.WaitForCalls(6).size(), 6u);  // quit stops the script: "never sent" is not
+}
+
+TEST(ReplPiped, EndOfInputEndsAChatThenTheSession) {
+  TestServer server;
+  const auto result =
+      RunProgram({GREETER_CLIENT_BIN, "--target", server.target()}, "chat Alice\nBob\n");
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(result.out, "Hello Alice\nHello Bob\n");
+}
+
+TEST(ReplPiped, TourShowsTheOneConnection) {
+  TestServer server;
+  const auto result =
+      RunProgram({GREETER_CLIENT_BIN, "--target", server.target(), "repl"}, "tour Alice\n");
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  const auto calls = server.WaitForCalls(4);
+  EXPECT_NE(result.out.find("4. SayHelloBidiStream"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("All four calls shared one connection: the server saw each come from " +
+                            calls.front().peer),
+            std::string::npos)
+      << result.out;
+}
+
+TEST(ReplPiped, ErrorsOfAStreamAreReportedAndTheSessionGoesOn) {
+  TestServer server;
+  const auto result = RunProgram({GREETER_CLIENT_BIN, "--target", server.target(), "repl"},
+                                 "set deadline 200ms\nstream Slow 3 5000\nhello Fast\n");
+  EXPECT_EQ(result.out,
+            "deadline 200ms on every call\n"
+            "Hello Slow (1 of 3)\n"
+            "DEADLINE_EXCEEDED: Deadline Exceeded\n"
+            "Hello Fast\n");
+}
+
+}  // namespace
+}  // namespace greeter::testing

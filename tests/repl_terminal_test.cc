@@ -1,0 +1,158 @@
+// The interactive client on a real pseudo-terminal, typed into as a person would.
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "tests/support/pty_process.h"
+#include "tests/support/test_server.h"
+
+namespace greeter::testing {
+namespace {
+
+constexpr auto kReadyPrompt = "ready\x1b[0m> ";
+constexpr auto kCtrlC = "\x03";
+constexpr auto kCtrlD = "\x04";
+
+class ReplTerminal : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    home_ = std::filesystem::temp_directory_path() /
+            ("greeter-repl-" + std::to_string(::getpid()) + "-" +
+             ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::create_directories(home_);
+  }
+  void TearDown() override { std::filesystem::remove_all(home_); }
+
+  std::unique_ptr<PtyProcess> StartClient(const std::string& target) {
+    auto client = std::make_unique<PtyProcess>(
+        std::vector<std::string>{GREETER_CLIENT_BIN, "--target", target},
+        std::vector<std::string>{"HOME=" + home_.string(), "TERM=xterm", "XDG_STATE_HOME="});
+    EXPECT_TRUE(client->WaitFor(kReadyPrompt, 10s)) << client->output();
+    return client;
+  }
+
+  std::filesystem::path home_;
+};
+
+TEST_F(ReplTerminal, AFullSessionOfEveryCommand) {
+  TestServer server;
+  auto client = StartClient(server.target());
+
+  client->Type("hello Alice\r");
+  EXPECT_TRUE(client->WaitFor("Hello Alice\r\nOK in ", 5s)) << client->output();
+  EXPECT_TRUE(client->WaitFor(kReadyPrompt, 5s));
+
+  client->Type("stream Bob 3 0\r");
+  EXPECT_TRUE(client->WaitFor("Hello Bob (3 of 3)", 5s)) << client->output();
+  EXPECT_TRUE(client->WaitFor("OK: 3 replies in ", 5s));
+  EXPECT_TRUE(client->WaitFor(" replies/s", 5s));
+
+  client->Type("collect\r");
+  EXPECT_TRUE(client->WaitFor("name", 5s));
+  client->Type("Ada\rGrace\r\r");
+  EXPECT_TRUE(client->WaitFor("Hello Ada and Grace (2 names)", 5s)) << client->output();
+  EXPECT_TRUE(client->WaitFor(kReadyPrompt, 5s));
+
+  client->Type("chat Me\r");
+  EXPECT_TRUE(client->WaitFor("Hello Me", 5s)) << client->output();
+  client->Type("Bob\r");
+  EXPECT_TRUE(client->WaitFor("Hello Bob", 5s));
+  client->Type(kCtrlD);  // half-close: the server finishes after its last reply
+  EXPECT_TRUE(client->WaitFor("OK: 2 replies", 5s)) << client->output();
+
+  client->Type("tour T\r");
+  EXPECT_TRUE(client->WaitFor("All four calls shared one connection", 5s)) << client->output();
+
+  client->Type("set deadline 3s\r");
+  EXPECT_TRUE(client->WaitFor("deadline 3s on every call", 5s));
+  client->Type("set header x-team=blue\r");
+  EXPECT_TRUE(client->WaitFor("header x-team: blue on every call", 5s));
+  client->Type("status\r");
+  EXPECT_TRUE(client->WaitFor("target      " + server.target(), 5s)) << client->output();
+  EXPECT_TRUE(client->WaitFor("state       ready", 5s));
+  EXPECT_TRUE(client->WaitFor("calls       8 this session; 8 streams on this connection", 5s))
+      << client->output();
+  EXPECT_TRUE(client->WaitFor("deadline    3s", 5s));
+  EXPECT_TRUE(client->WaitFor("headers     x-team: blue", 5s));
+
+  client->Type("help\r");
+  EXPECT_TRUE(client->WaitFor("Ctrl-C cancels the call in progress.", 5s));
+  client->Type("quit\r");
+  EXPECT_EQ(client->Wait(5s), 0);
+
+  // Every call was on one connection, and the history remembers the commands.
+  const auto calls = server.WaitForCalls(8);
+  for (const auto& call : calls) EXPECT_EQ(call.peer, calls.front().peer);
+  EXPECT_TRUE(std::filesystem::exists(home_ / ".local/state/greeter/history"));
+}
+
+TEST_F(ReplTerminal, CtrlCCancelsASlowStreamAndThePromptComesBackAtOnce) {
+  TestServer server;
+  auto client = StartClient(server.target());
+  client->Type("stream Slow 100 10000\r");
+  EXPECT_TRUE(client->WaitFor("Hello Slow (1 of 100)", 5s)) << client->output();
+  client->Type(kCtrlC);  // the server now waits 10 s for the next reply
+  EXPECT_TRUE(client->WaitFor("CANCELLED by Ctrl-C after 1 reply", 2s)) << client->output();
+  EXPECT_TRUE(client->WaitFor(kReadyPrompt, 2s));
+  const auto call = server.WaitForCall(3s);
+  EXPECT_EQ(call.code, grpc::StatusCode::CANCELLED);
+  EXPECT_EQ(call.method, "SayHelloServerStream");
+
+  client->Type("hello Again\r");  // the session goes on
+  EXPECT_TRUE(client->WaitFor("Hello Again", 5s)) << client->output();
+}
+
+TEST_F(ReplTerminal, CtrlCAtThePromptClearsTheLineButKeepsTheSession) {
+  TestServer server;
+  auto client = StartClient(server.target());
+  client->Type("hello Mistake");
+  EXPECT_TRUE(client->WaitFor("Mistake", 5s));
+  client->Type(kCtrlC);
+  EXPECT_TRUE(client->WaitFor(kReadyPrompt, 5s)) << client->output();
+  client->Type("hello Right\r");
+  EXPECT_TRUE(client->WaitFor("Hello Right", 5s)) << client->output();
+  EXPECT_EQ(client->output().find("Hello Mistake"), std::string::npos);
+  client->Type(kCtrlD);  // Ctrl-D at an empty prompt leaves
+  EXPECT_EQ(client->Wait(5s), 0);
+}
+
+TEST_F(ReplTerminal, ServerRestartIsNoticedAndTheChannelReconnectsKeepingTheTypedLine) {
+  auto server = std::make_unique<TestServer>();
+  const int port = server->port();
+  auto client = StartClient(server->target());
+  client->Type("hello Al");  // half typed when the server goes away
+
+  server.reset();
+  EXPECT_TRUE(client->WaitFor("lost the connection to " + std::string("127.0.0.1:") +
+                                  std::to_string(port),
+                              10s))
+      << client->output();
+  EXPECT_TRUE(client->WaitFor("hello Al", 5s)) << "the typed text was not redrawn:\n"
+                                               << client->output();
+
+  server = std::make_unique<TestServer>(ServerLimits{}, port);
+  EXPECT_TRUE(client->WaitFor("connected again", 20s)) << client->output();
+  client->Type("ice\r");  // finishes the line typed before the restart
+  EXPECT_TRUE(client->WaitFor("Hello Alice", 5s)) << client->output();
+  EXPECT_EQ(server->WaitForCall().method, "SayHello");
+}
+
+TEST_F(ReplTerminal, ChatRepliesPrintAboveAHalfTypedLineWithoutGarblingIt) {
+  TestServer server;
+  auto client = StartClient(server.target());
+  client->Type("chat Me\r");
+  EXPECT_TRUE(client->WaitFor("Hello Me", 5s)) << client->output();
+  EXPECT_TRUE(client->WaitFor("chat", 5s));
+  // Two lines sent at once: the second is typed, half, while the first one's reply comes back.
+  client->Type("First\rSecond hal");
+  EXPECT_TRUE(client->WaitFor("Hello First", 5s)) << client->output();
+  EXPECT_TRUE(client->WaitFor("Second hal", 5s)) << "typed text lost:\n" << client->output();
+  client->Type("f\r");
+  EXPECT_TRUE(client->WaitFor("Hello Second half", 5s)) << client->output();
+  client->Type("/leave\r");
+  EXPECT_TRUE(client->WaitFor("OK: 3 replies", 5s)) << client->output();
+}
+
+}  // namespace
+}  // namespace greeter::testing
