@@ -9,8 +9,8 @@
 #include <iostream>
 
 #include "client/one_shot_commands.h"
-#include "client/reply_printer.h"
 #include "client/repl/run_repl.h"
+#include "client/reply_printer.h"
 #include "common/duration.h"
 
 int main(int argc, char** argv) {

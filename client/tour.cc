@@ -79,13 +79,14 @@ void Tour::RunStep(size_t step) {
       "half-close",
       "4. SayHelloBidiStream, bidirectional streaming: each request answered as it arrives",
   };
-  if (handlers_.on_step) handlers_.on_step({step + 1, kHeadings[step], step < 2 ? 1 : names_.size()});
+  if (handlers_.on_step)
+    handlers_.on_step({step + 1, kHeadings[step], step < 2 ? 1 : names_.size()});
 
   std::function<void()> cancel;
   switch (step) {
     case 0: {
-      auto call = UnaryCall::Start(stub_, settings_, Request(names_[0]),
-                                   StepHandlers(step, "SayHello"));
+      auto call =
+          UnaryCall::Start(stub_, settings_, Request(names_[0]), StepHandlers(step, "SayHello"));
       cancel = [call] { call->Cancel(); };
       break;
     }
@@ -127,8 +128,8 @@ void Tour::RunStep(size_t step) {
 std::string TourConclusion(const std::set<std::string>& peers) {
   if (peers.empty()) return "The server reported no connection (no call got a reply).";
   if (peers.size() == 1) {
-    return "All four calls shared one connection: the server saw each come from " +
-           *peers.begin() + ".";
+    return "All four calls shared one connection: the server saw each come from " + *peers.begin() +
+           ".";
   }
   std::string list;
   for (const auto& peer : peers) list += (list.empty() ? "" : ", ") + peer;

@@ -18,9 +18,9 @@ namespace greeter {
 class Tour : public std::enable_shared_from_this<Tour> {
  public:
   struct Step {
-    size_t number;            // 1 to 4
+    size_t number;             // 1 to 4
     std::string_view heading;  // "1. SayHello, unary: one request, one reply"
-    size_t requests;          // how many requests the step sends
+    size_t requests;           // how many requests the step sends
   };
   struct Handlers {
     std::function<void(const Step& step)> on_step;

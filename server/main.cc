@@ -92,7 +92,6 @@ int main(int argc, char** argv) {
   std::cout << "greeter-server listening on " << HostOf(options.listen) << ":" << server->port()
             << std::endl;
 
-
   const int signal_number = first_signal.get_future().get();
   std::cerr << "greeter-server: " << (signal_number == SIGINT ? "SIGINT" : "SIGTERM")
             << ": no new calls; draining for up to " << greeter::FormatDuration(*drain)

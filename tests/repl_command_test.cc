@@ -1,8 +1,8 @@
 // The interactive client's command line, parsed without a terminal.
 
-#include "client/repl/command.h"
-
 #include <gtest/gtest.h>
+
+#include "client/repl/command.h"
 
 namespace greeter::repl {
 namespace {
@@ -56,7 +56,8 @@ TEST(ReplCommand, BadArgumentsSayWhatIsExpected) {
 
 TEST(ReplCommand, SetAndUnsetDeadlineAndHeaders) {
   EXPECT_EQ(Parsed<SetDeadline>("set deadline 2s").deadline, std::chrono::milliseconds(2000));
-  EXPECT_EQ(ErrorOf("set deadline soon"), "set deadline: not a duration: soon (use e.g. 500ms, 2s)");
+  EXPECT_EQ(ErrorOf("set deadline soon"),
+            "set deadline: not a duration: soon (use e.g. 500ms, 2s)");
   const auto header = Parsed<SetHeader>("set header X-User=alice=admin");
   EXPECT_EQ(header.key, "x-user");  // gRPC metadata keys are lower case
   EXPECT_EQ(header.value, "alice=admin");

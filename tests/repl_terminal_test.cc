@@ -124,9 +124,8 @@ TEST_F(ReplTerminal, ServerRestartIsNoticedAndTheChannelReconnectsKeepingTheType
   client->Type("hello Al");  // half typed when the server goes away
 
   server.reset();
-  EXPECT_TRUE(client->WaitFor("lost the connection to " + std::string("127.0.0.1:") +
-                                  std::to_string(port),
-                              10s))
+  EXPECT_TRUE(client->WaitFor(
+      "lost the connection to " + std::string("127.0.0.1:") + std::to_string(port), 10s))
       << client->output();
   EXPECT_TRUE(client->WaitFor("hello Al", 5s)) << "the typed text was not redrawn:\n"
                                                << client->output();

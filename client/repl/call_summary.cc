@@ -35,7 +35,8 @@ std::string CallSummary(const FinishedCall& call, bool with_timing) {
     const double seconds = static_cast<double>(call.elapsed.count()) / 1e9;
     if (call.replies > 1 && seconds > 0) {
       char rate[48];
-      std::snprintf(rate, sizeof rate, ", %.1f replies/s", static_cast<double>(call.replies) / seconds);
+      std::snprintf(rate, sizeof rate, ", %.1f replies/s",
+                    static_cast<double>(call.replies) / seconds);
       text += rate;
     }
     return text;

@@ -103,7 +103,8 @@ ParsedLine ParseCommand(std::string_view line) {
       const std::string& interval = (*words)[3];
       if (auto milliseconds = Number(interval)) {
         stream.interval_ms = *milliseconds;
-      } else if (auto duration = ParseDuration(interval); duration && duration->count() <= UINT32_MAX) {
+      } else if (auto duration = ParseDuration(interval);
+                 duration && duration->count() <= UINT32_MAX) {
         stream.interval_ms = static_cast<uint32_t>(duration->count());
       } else {
         return Error("stream: INTERVAL must be milliseconds or a duration like 250ms, got " +

@@ -4,9 +4,9 @@
 
 #include "client/bidi_call.h"
 #include "client/client_stream_call.h"
-#include "client/reply_printer.h"
 #include "client/repl/call_summary.h"
 #include "client/repl/connection_watcher.h"
+#include "client/reply_printer.h"
 #include "client/server_stream_call.h"
 #include "client/tour.h"
 #include "client/unary_call.h"
@@ -162,9 +162,8 @@ void ReplSession::Execute(const Command& command) {
           Print("header " + c.key + ": " + c.value + " on every call\n");
           Prompt();
         } else if constexpr (std::is_same_v<T, repl::UnsetHeader>) {
-          const size_t removed = std::erase_if(settings_.metadata, [&](const auto& h) {
-            return c.key.empty() || h.first == c.key;
-          });
+          const size_t removed = std::erase_if(
+              settings_.metadata, [&](const auto& h) { return c.key.empty() || h.first == c.key; });
           Print(removed ? "removed " + std::to_string(removed) + " header(s)\n"
                         : "no such header: " + c.key + "\n");
           Prompt();
@@ -345,10 +344,9 @@ void ReplSession::ShowStatus() {
   };
   row("target", target_);
   row("state", std::string(StateName(channel_->GetState(false))));
-  row("connection",
-      client_address_.empty()
-          ? "no call has reported it yet"
-          : client_address_ + " (this client, as the server sees it) to " + target_);
+  row("connection", client_address_.empty()
+                        ? "no call has reported it yet"
+                        : client_address_ + " (this client, as the server sees it) to " + target_);
   row("calls", std::to_string(calls_made_) + " this session; " +
                    std::to_string(calls_on_connection_) +
                    " streams on this connection (one HTTP/2 stream per call)");

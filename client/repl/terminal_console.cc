@@ -26,7 +26,8 @@ char* NextCandidate(const char*, int state) {
 
 char** Complete(const char* word, int start, int) {
   rl_attempted_completion_over = 1;  // never fall back to file names
-  completion_candidates = Completions(std::string_view(rl_line_buffer, static_cast<size_t>(start)), word);
+  completion_candidates =
+      Completions(std::string_view(rl_line_buffer, static_cast<size_t>(start)), word);
   if (completion_candidates.empty()) return nullptr;
   return rl_completion_matches(word, NextCandidate);
 }
@@ -48,7 +49,8 @@ TerminalConsole::~TerminalConsole() {
   StopReading();
   if (!history_file_.empty()) {
     std::error_code ignored;
-    std::filesystem::create_directories(std::filesystem::path(history_file_).parent_path(), ignored);
+    std::filesystem::create_directories(std::filesystem::path(history_file_).parent_path(),
+                                        ignored);
     write_history(history_file_.c_str());
   }
   active_console = nullptr;
@@ -62,11 +64,12 @@ void TerminalConsole::ReadLine(std::string prompt) {
 }
 
 void TerminalConsole::WaitForKeys() {
-  input_.async_wait(asio::posix::stream_descriptor::wait_read, [this](const asio::error_code& error) {
-    if (error || !reading_) return;
-    rl_callback_read_char();  // may complete the line: OnLibeditLine
-    if (reading_) WaitForKeys();
-  });
+  input_.async_wait(asio::posix::stream_descriptor::wait_read,
+                    [this](const asio::error_code& error) {
+                      if (error || !reading_) return;
+                      rl_callback_read_char();  // may complete the line: OnLibeditLine
+                      if (reading_) WaitForKeys();
+                    });
 }
 
 void TerminalConsole::OnLibeditLine(char* line) {
