@@ -18,13 +18,17 @@ std::string ReplyText(const greet::HelloReply& reply) {
 
 std::string ReplyJson(std::string_view method, const greet::HelloReply& reply) {
   google::protobuf::util::JsonPrintOptions options;
-  options.preserve_proto_field_names = true;     // the .proto's names: client_half_closed
-  options.always_print_primitive_fields = true;  // stable keys for scripts, zeros included
+  options.preserve_proto_field_names = true;  // the .proto's names: client_half_closed
   std::string reply_json;
   google::protobuf::util::MessageToJsonString(reply, &reply_json, options);
-  const auto fields = nlohmann::ordered_json::parse(reply_json);
-  nlohmann::ordered_json line = {{"method", method}};
-  for (const auto& [key, value] : fields.items()) line[key] = value;
+  // Keys a script can count on, then whatever else the reply carries.
+  nlohmann::ordered_json line = {
+      {"method", method}, {"message", reply.message()}, {"sequence", reply.sequence()}};
+  if (method == "SayHelloClientStream") line["count"] = reply.count();
+  const auto fields = nlohmann::ordered_json::parse(reply_json);  // named: items() refers to it
+  for (const auto& [key, value] : fields.items()) {
+    if (!line.contains(key)) line[key] = value;
+  }
   return line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 

@@ -18,7 +18,8 @@ class ReplyPrinter {
   ReplyPrinter(std::ostream& out, bool json) : out_(out), json_(json) {}
 
   // Text: the greeting, and "(N names)" for a client stream's reply.
-  // JSON: {"method": ..., "message": ..., "sequence": ..., "count": ..., "call": {...}}.
+  // JSON: {"method": ..., "message": ..., "sequence": ...} always, "count" for a client stream,
+  // and every other field the reply carries ("call", "room", ...).
   void Print(std::string_view method, const greet::HelloReply& reply);
 
   // A line of commentary (tour's headings); JSON mode leaves these out.

@@ -76,9 +76,9 @@ TEST_F(ClientCli, JsonPrintsOneObjectPerReplyWithStableKeys) {
   EXPECT_EQ(result.exit_code, 0) << result.err;
   EXPECT_EQ(result.out,
             "{\"method\":\"SayHelloServerStream\",\"message\":\"Hello Bob (1 of 2)\","
-            "\"sequence\":1,\"count\":0}\n"
+            "\"sequence\":1}\n"
             "{\"method\":\"SayHelloServerStream\",\"message\":\"Hello Bob (2 of 2)\","
-            "\"sequence\":2,\"count\":0}\n");
+            "\"sequence\":2}\n");
 }
 
 TEST_F(ClientCli, RefusedRequestExitsWith64PlusTheCodeAndSaysWhyOnStderr) {

@@ -35,7 +35,13 @@ TEST(ReplyPrinter, JsonIsOneObjectPerLineAndLeavesNotesOut) {
   printer.Note("a note");
   EXPECT_EQ(out.str(),
             "{\"method\":\"SayHelloBidiStream\",\"message\":\"Hello \\\"Zoë\\\"\",\"sequence\":2,"
-            "\"count\":0,\"call\":{\"peer\":\"ipv4:127.0.0.1:1\",\"client_half_closed\":false}}\n");
+            "\"call\":{\"peer\":\"ipv4:127.0.0.1:1\"}}\n");
+}
+
+TEST(ReplyPrinter, JsonOfAClientStreamAlwaysHasTheCount) {
+  EXPECT_EQ(ReplyJson("SayHelloClientStream", Reply("Hello nobody", 0, 0)),
+            "{\"method\":\"SayHelloClientStream\",\"message\":\"Hello nobody\",\"sequence\":0,"
+            "\"count\":0}");
 }
 
 TEST(ExitCode, IsZeroForOkAnd64PlusTheCodeOtherwise) {
