@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -13,21 +14,41 @@
 
 namespace greeter {
 
-// What the user sets once and every call uses: --deadline, and (in the REPL) headers.
+// What the user sets once and every call uses: a deadline, headers, and the test knobs that
+// ride on a call's first request (fail, first_reply_delay_ms, reply_padding_bytes,
+// include_call_info: see greet.proto).
 struct CallSettings {
   std::optional<std::chrono::milliseconds> deadline;
   std::vector<std::pair<std::string, std::string>> metadata;
+  greet::HelloRequest knobs;  // only the knob fields are set
 
   void ApplyTo(grpc::ClientContext& context) const {
     if (deadline) context.set_deadline(std::chrono::system_clock::now() + *deadline);
     for (const auto& [key, value] : metadata) context.AddMetadata(key, value);
   }
+  // The first request of a call: name plus the knobs.
+  greet::HelloRequest FirstRequest(std::string name) const {
+    greet::HelloRequest request = knobs;
+    request.set_name(std::move(name));
+    return request;
+  }
+  // Any later request of a stream: the name, and whether to report the server's view.
+  greet::HelloRequest LaterRequest(std::string name) const {
+    greet::HelloRequest request;
+    request.set_name(std::move(name));
+    request.set_include_call_info(knobs.include_call_info());
+    return request;
+  }
 };
 
-// How a call reports back. Both run on gRPC threads; on_done runs once, last.
+using Metadata = std::multimap<grpc::string_ref, grpc::string_ref>;
+
+// How a call reports back, on gRPC threads. on_metadata (the server's initial and trailing
+// metadata) runs just before on_done; on_done runs once, last.
 struct CallHandlers {
   std::function<void(const greet::HelloReply&)> on_reply;
   std::function<void(const grpc::Status&)> on_done;
+  std::function<void(const Metadata& initial, const Metadata& trailing)> on_metadata = {};
 };
 
 }  // namespace greeter

@@ -8,22 +8,16 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "client/client_flags.h"
 #include "client/one_shot_commands.h"
 #include "client/repl/run_repl.h"
 #include "client/reply_printer.h"
-#include "common/duration.h"
 
 int main(int argc, char** argv) {
-  std::string target = "localhost:50051";
-  std::string deadline_text;
-  bool json = false;
-
+  greeter::ClientFlags flags;
   CLI::App app{"greeter-client: calls greet.Greeter in each of the four gRPC call shapes."};
   app.require_subcommand(0, 1);
-  app.add_option("--target", target, "Server address, host:port")->capture_default_str();
-  app.add_option("--deadline", deadline_text,
-                 "Deadline for each call, e.g. 500ms, 2s (default: none)");
-  app.add_flag("--json", json, "Print each reply as one JSON object per line");
+  greeter::AddClientFlags(app, flags);
   app.footer(
       "Exit status: 0 when every call ends OK; otherwise 64 + the gRPC status code\n"
       "(65 CANCELLED, 67 INVALID_ARGUMENT, 68 DEADLINE_EXCEEDED, 72 RESOURCE_EXHAUSTED,\n"
@@ -61,25 +55,22 @@ int main(int argc, char** argv) {
 
   CLI11_PARSE(app, argc, argv);
 
-  greeter::CallSettings settings;
-  if (!deadline_text.empty()) {
-    settings.deadline = greeter::ParseDuration(deadline_text);
-    if (!settings.deadline) {
-      std::cerr << "greeter-client: --deadline: not a duration: " << deadline_text
-                << " (use e.g. 500ms, 2s)\n";
-      return 2;
-    }
+  const auto [settings, error] = greeter::SettingsFrom(flags);
+  if (!error.empty()) {
+    std::cerr << "greeter-client: " << error << "\n";
+    return 2;
   }
 
   if (app.get_subcommands().empty() || *repl_command) {
-    const int exit_code = greeter::repl::RunRepl(target, settings);
+    const int exit_code = greeter::repl::RunRepl(flags.target, settings);
     std::_Exit(exit_code);  // threads waiting on stdin and on the channel end with the process
   }
 
   // One channel for the whole process: every call below is a stream on its connection.
-  auto channel = grpc::CreateChannel(target, grpc::InsecureChannelCredentials());
+  auto channel = grpc::CreateChannel(flags.target, grpc::InsecureChannelCredentials());
   auto stub = greet::Greeter::NewStub(channel);
-  greeter::ReplyPrinter printer(std::cout, json);
+  greeter::ReplyPrinter printer(std::cout, flags.json);
+  printer.ShowMetadata(flags.show_metadata);
   greeter::CommandEnvironment env{*stub, settings, printer, std::cin};
 
   grpc::Status status;

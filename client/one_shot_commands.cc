@@ -14,12 +14,6 @@
 namespace greeter {
 namespace {
 
-greet::HelloRequest Request(const std::string& name) {
-  greet::HelloRequest request;
-  request.set_name(name);
-  return request;
-}
-
 // Prints each reply under `method` and lets the command wait for the end of the call.
 class CallOutcome {
  public:
@@ -27,7 +21,10 @@ class CallOutcome {
 
   CallHandlers Handlers() {
     return {[this](const greet::HelloReply& reply) { printer_.Print(method_, reply); },
-            [this](const grpc::Status& status) { done_.set_value(status); }};
+            [this](const grpc::Status& status) { done_.set_value(status); },
+            [this](const Metadata& initial, const Metadata& trailing) {
+              printer_.PrintMetadata(initial, trailing);
+            }};
   }
   grpc::Status Wait() { return done_.get_future().get(); }
 
@@ -41,11 +38,14 @@ class CallOutcome {
 // stay open after the server has ended the call: it is read on a thread of its own, so the
 // command can return (and the process exit) as soon as the call is over.
 template <class Call>
-void SendInputLines(std::shared_ptr<Call> call, std::istream& input) {
-  std::thread([call, &input] {
+void SendInputLines(std::shared_ptr<Call> call, std::istream& input, const CallSettings& settings,
+                    bool first_sent) {
+  std::thread([call, &input, settings, first_sent]() mutable {
     for (std::string line; std::getline(input, line);) {
       if (line.empty()) continue;  // blank lines are spacing, not names
-      if (!call->Send(Request(line))) return;
+      auto request = first_sent ? settings.LaterRequest(line) : settings.FirstRequest(line);
+      first_sent = true;
+      if (!call->Send(std::move(request))) return;
     }
     call->Close();
   }).detach();
@@ -55,13 +55,13 @@ void SendInputLines(std::shared_ptr<Call> call, std::istream& input) {
 
 grpc::Status RunHello(CommandEnvironment& env, const std::string& name) {
   CallOutcome outcome(env.printer, "SayHello");
-  UnaryCall::Start(env.stub, env.settings, Request(name), outcome.Handlers());
+  UnaryCall::Start(env.stub, env.settings, env.settings.FirstRequest(name), outcome.Handlers());
   return outcome.Wait();
 }
 
 grpc::Status RunStream(CommandEnvironment& env, const std::string& name,
                        std::optional<uint32_t> count, std::optional<uint32_t> interval_ms) {
-  greet::HelloRequest request = Request(name);
+  greet::HelloRequest request = env.settings.FirstRequest(name);
   if (count) request.set_count(*count);
   if (interval_ms) request.set_interval_ms(*interval_ms);
   CallOutcome outcome(env.printer, "SayHelloServerStream");
@@ -73,10 +73,12 @@ grpc::Status RunCollect(CommandEnvironment& env, const std::vector<std::string>&
   CallOutcome outcome(env.printer, "SayHelloClientStream");
   auto call = ClientStreamCall::Start(env.stub, env.settings, outcome.Handlers());
   if (names.empty()) {
-    SendInputLines(call, env.input);
+    SendInputLines(call, env.input, env.settings, false);
   } else {
-    for (const auto& each : names) {
-      if (!call->Send(Request(each))) break;
+    for (size_t i = 0; i < names.size(); ++i) {
+      auto request =
+          i == 0 ? env.settings.FirstRequest(names[i]) : env.settings.LaterRequest(names[i]);
+      if (!call->Send(std::move(request))) break;
     }
     call->Close();
   }
@@ -86,8 +88,8 @@ grpc::Status RunCollect(CommandEnvironment& env, const std::vector<std::string>&
 grpc::Status RunChat(CommandEnvironment& env, const std::string& name) {
   CallOutcome outcome(env.printer, "SayHelloBidiStream");
   auto call = BidiCall::Start(env.stub, env.settings, outcome.Handlers());
-  call->Send(Request(name));
-  SendInputLines(call, env.input);
+  call->Send(env.settings.FirstRequest(name));
+  SendInputLines(call, env.input, env.settings, true);
   return outcome.Wait();
 }
 

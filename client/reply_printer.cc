@@ -2,6 +2,7 @@
 
 #include <google/protobuf/util/json_util.h>
 
+#include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "common/status_code_names.h"
@@ -42,6 +43,49 @@ void ReplyPrinter::Note(std::string_view text) {
   if (json_) return;
   std::lock_guard lock(mutex_);
   out_ << text << '\n' << std::flush;
+}
+
+std::string MetadataValueText(std::string_view value) {
+  std::string text;
+  for (const char character : value) {
+    const auto c = static_cast<unsigned char>(character);
+    if (c >= 0x20 && c < 0x7f && c != '\\') {
+      text += static_cast<char>(c);
+    } else {
+      char escaped[8];
+      std::snprintf(escaped, sizeof escaped, "\\x%02x", c);
+      text += escaped;
+    }
+  }
+  return text;
+}
+
+void ReplyPrinter::PrintMetadata(const Metadata& initial, const Metadata& trailing) {
+  if (!show_metadata_) return;
+  std::string lines;
+  if (json_) {
+    nlohmann::ordered_json line = {{"initial_metadata", nlohmann::ordered_json::object()},
+                                   {"trailing_metadata", nlohmann::ordered_json::object()}};
+    for (const auto& [key, value] : initial) {
+      line["initial_metadata"][std::string(key.data(), key.size())] =
+          MetadataValueText({value.data(), value.size()});
+    }
+    for (const auto& [key, value] : trailing) {
+      line["trailing_metadata"][std::string(key.data(), key.size())] =
+          MetadataValueText({value.data(), value.size()});
+    }
+    lines = line.dump() + "\n";
+  } else {
+    for (const auto& [label, metadata] :
+         {std::pair{"initial", &initial}, {"trailing", &trailing}}) {
+      for (const auto& [key, value] : *metadata) {
+        lines += std::string(label) + " " + std::string(key.data(), key.size()) + ": " +
+                 MetadataValueText({value.data(), value.size()}) + "\n";
+      }
+    }
+  }
+  std::lock_guard lock(mutex_);
+  out_ << lines << std::flush;
 }
 
 std::string StatusText(const grpc::Status& status) {

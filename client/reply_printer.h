@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "client/call_settings.h"
 #include "greet.pb.h"
 
 namespace greeter {
@@ -25,11 +26,20 @@ class ReplyPrinter {
   // A line of commentary (tour's headings); JSON mode leaves these out.
   void Note(std::string_view text);
 
+  // The server's metadata, when asked for (--show-metadata): a line per entry, "initial KEY:
+  // VALUE" and "trailing KEY: VALUE", or one JSON object. Nothing unless enabled.
+  void PrintMetadata(const Metadata& initial, const Metadata& trailing);
+  void ShowMetadata(bool show) { show_metadata_ = show; }
+
  private:
   std::mutex mutex_;
   std::ostream& out_;
   const bool json_;
+  bool show_metadata_ = false;
 };
+
+// A metadata value as text: binary values (keys ending -bin) as \xNN escapes where not printable.
+std::string MetadataValueText(std::string_view value);
 
 // The text form of a reply, as Print writes it.
 std::string ReplyText(const greet::HelloReply& reply);

@@ -3,14 +3,19 @@
 namespace greeter {
 
 CallTracker::CallTracker(const char* method, grpc::CallbackServerContext* context,
-                         const CallObserver& observer)
+                         CallReporter& reporter)
     : method_(method),
       context_(context),
-      observer_(observer),
-      peer_(observer ? context->peer() : std::string()) {}
+      reporter_(reporter),
+      peer_(reporter.observed() ? context->peer() : std::string()) {
+  reporter_.CallStarted();
+}
 
 void CallTracker::Report(const grpc::Status& finished_with) const {
-  if (!observer_) return;
+  if (!reporter_.observed()) {
+    reporter_.CallFinished({});
+    return;
+  }
   CallRecord record;
   record.method = method_;
   record.peer = peer_;
@@ -30,7 +35,7 @@ void CallTracker::Report(const grpc::Status& finished_with) const {
       std::chrono::steady_clock::now() - start_);
   record.messages_in = messages_in();
   record.messages_out = messages_out();
-  observer_(record);
+  reporter_.CallFinished(record);
 }
 
 }  // namespace greeter

@@ -6,18 +6,30 @@
 #include <chrono>
 
 #include "server/call_record.h"
+#include "server/call_reporter.h"
 
 namespace greeter {
 
-// Follows one call from start to end and reports it to the observer once, when it is done.
+// Follows one call from start to end and reports it once, when it is done.
 // Counters may be bumped from concurrent reactions (a bidi call reads and writes at once).
 class CallTracker {
  public:
-  CallTracker(const char* method, grpc::CallbackServerContext* context,
-              const CallObserver& observer);
+  CallTracker(const char* method, grpc::CallbackServerContext* context, CallReporter& reporter);
+  // Moves before the call is shared between threads (a unary call handing over to a reactor).
+  CallTracker(CallTracker&& other) noexcept
+      : method_(other.method_),
+        context_(other.context_),
+        reporter_(other.reporter_),
+        peer_(std::move(other.peer_)),
+        start_(other.start_),
+        messages_in_(other.messages_in()),
+        messages_out_(other.messages_out()) {}
 
   void CountIn() { messages_in_.fetch_add(1, std::memory_order_relaxed); }
-  void CountOut() { messages_out_.fetch_add(1, std::memory_order_relaxed); }
+  void CountOut() {
+    messages_out_.fetch_add(1, std::memory_order_relaxed);
+    reporter_.MessageSent();
+  }
   uint64_t messages_in() const { return messages_in_.load(std::memory_order_relaxed); }
   uint64_t messages_out() const { return messages_out_.load(std::memory_order_relaxed); }
 
@@ -28,7 +40,7 @@ class CallTracker {
  private:
   const char* method_;
   grpc::CallbackServerContext* context_;
-  const CallObserver& observer_;
+  CallReporter& reporter_;
   std::string peer_;  // read at the start: a cancelled call may no longer know it
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
   std::atomic<uint64_t> messages_in_{0};

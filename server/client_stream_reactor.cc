@@ -7,46 +7,76 @@ namespace greeter {
 
 ClientStreamReactor::ClientStreamReactor(grpc::CallbackServerContext* context,
                                          greet::HelloReply* reply, const ServerLimits& limits,
-                                         const CallObserver& observer)
+                                         asio::io_context& timers, CallReporter& reporter)
     : context_(context),
       reply_(reply),
       limits_(limits),
-      tracker_("SayHelloClientStream", context, observer) {
+      tracker_("SayHelloClientStream", context, reporter),
+      timer_(timers) {
+  EchoRequestedMetadata(*context);
   StartRead(&request_);
 }
 
 void ClientStreamReactor::OnReadDone(bool ok) {
   if (!ok) {  // half-close, or the call is cancelled (then the status goes nowhere)
-    reply_->set_message(GreetAll(names_));
-    reply_->set_count(static_cast<uint32_t>(names_.size()));
-    if (include_call_info_) {
-      reply_->mutable_call()->set_peer(context_->peer());
-      reply_->mutable_call()->set_client_half_closed(true);
+    if (knobs_.first_reply_delay.count() == 0) {
+      Reply();
+      return;
     }
-    tracker_.CountOut();
-    FinishCall(grpc::Status::OK);
+    timer_.Wait(knobs_.first_reply_delay, [this](bool elapsed) {
+      if (elapsed) {
+        Reply();
+      } else {
+        FinishCall(grpc::Status::CANCELLED);
+      }
+    });
     return;
   }
   tracker_.CountIn();
-  if (names_.size() == limits_.max_client_stream_names) {
-    FinishCall({grpc::StatusCode::RESOURCE_EXHAUSTED,
-                "requests: at most " + std::to_string(limits_.max_client_stream_names) +
-                    " names per SayHelloClientStream call"});
+  if (auto status = TakeRequest(); !status.ok()) {
+    FinishCall(std::move(status));
     return;
   }
+  StartRead(&request_);
+}
+
+grpc::Status ClientStreamReactor::TakeRequest() {
+  const size_t number = names_.size() + 1;
+  if (names_.size() == limits_.max_client_stream_names) {
+    return {grpc::StatusCode::RESOURCE_EXHAUSTED,
+            "requests: at most " + std::to_string(limits_.max_client_stream_names) +
+                " names per SayHelloClientStream call"};
+  }
   if (auto status = ValidateName(request_, limits_); !status.ok()) {
-    FinishCall({status.error_code(),
-                "request " + std::to_string(names_.size() + 1) + ": " + status.error_message()});
-    return;
+    return {status.error_code(),
+            "request " + std::to_string(number) + ": " + status.error_message()};
+  }
+  if (number == 1) {  // the first request carries the call's knobs
+    auto knobs = CallKnobs::From(request_, limits_, 0);
+    if (auto* refusal = std::get_if<grpc::Status>(&knobs)) return *refusal;
+    knobs_ = std::get<CallKnobs>(knobs);
+    if (auto failure = knobs_.FailureDue(0)) return *failure;  // fail before the one reply
   }
   include_call_info_ = include_call_info_ || request_.include_call_info();
   names_.push_back(std::move(*request_.mutable_name()));
-  StartRead(&request_);
+  return grpc::Status::OK;
+}
+
+void ClientStreamReactor::Reply() {
+  reply_->set_message(GreetAll(names_));
+  reply_->set_count(static_cast<uint32_t>(names_.size()));
+  if (include_call_info_) {
+    reply_->mutable_call()->set_peer(context_->peer());
+    reply_->mutable_call()->set_client_half_closed(true);
+  }
+  knobs_.Shape(*reply_);
+  tracker_.CountOut();
+  FinishCall(grpc::Status::OK);
 }
 
 void ClientStreamReactor::FinishCall(grpc::Status status) {
   finished_with_ = status;
-  Finish(std::move(status));
+  Finish(std::move(status));  // last touch of the call: OnDone may follow on another thread
 }
 
 void ClientStreamReactor::OnDone() {

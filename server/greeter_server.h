@@ -35,6 +35,7 @@ class GreeterServer {
 
   int port() const { return port_; }
   asio::io_context& io_context() { return io_context_; }
+  const CallReporter& calls() const { return service_.reporter(); }
 
   // Stops accepting calls, lets those in flight finish for up to `drain`, cancels the rest, and
   // returns when every call is done. Idempotent. Blocks: never call it from a gRPC reaction or an

@@ -3,7 +3,7 @@
 #include <asio/io_context.hpp>
 
 #include "greet.grpc.pb.h"
-#include "server/call_record.h"
+#include "server/call_reporter.h"
 #include "server/server_limits.h"
 
 namespace greeter {
@@ -25,11 +25,12 @@ class GreeterService final : public greet::Greeter::CallbackService {
       grpc::CallbackServerContext* context) override;
 
   const ServerLimits& limits() const { return limits_; }
+  const CallReporter& reporter() const { return reporter_; }
 
  private:
   const ServerLimits limits_;
   asio::io_context& timers_;
-  const CallObserver observer_;
+  CallReporter reporter_;
 };
 
 }  // namespace greeter

@@ -42,8 +42,14 @@ int main(int argc, char** argv) {
                  "Most replies one SayHelloServerStream may ask for (HelloRequest.count)")
       ->capture_default_str();
   app.add_option("--max-interval-ms", options.limits.max_interval_ms,
-                 "Longest HelloRequest.interval_ms between server-stream replies")
+                 "Longest HelloRequest.interval_ms between server-stream replies, and longest "
+                 "first_reply_delay_ms")
       ->capture_default_str();
+  app.add_option("--max-padding-bytes", options.limits.max_padding_bytes,
+                 "Largest HelloRequest.reply_padding_bytes (filler per reply, for flow-control "
+                 "tests)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 64 << 20));
   app.add_option("--max-client-stream-names", options.limits.max_client_stream_names,
                  "Most names one SayHelloClientStream may send (more: RESOURCE_EXHAUSTED)")
       ->capture_default_str()
@@ -97,6 +103,6 @@ int main(int argc, char** argv) {
             << ": no new calls; draining for up to " << greeter::FormatDuration(*drain)
             << ", then cancelling the rest\n";
   server->Shutdown(*drain);  // from main: not a thread the drain waits on
-  std::cerr << "greeter-server: stopped\n";
+  std::cerr << "greeter-server: stopped after " << server->calls().calls_finished() << " calls\n";
   return 0;
 }

@@ -10,7 +10,8 @@ namespace greeter {
 struct ServerLimits {
   size_t max_name_bytes = 256;            // HelloRequest.name, in UTF-8 bytes
   uint32_t max_count = 1000;              // HelloRequest.count
-  uint32_t max_interval_ms = 10'000;      // HelloRequest.interval_ms
+  uint32_t max_interval_ms = 10'000;      // HelloRequest.interval_ms and first_reply_delay_ms
+  uint32_t max_padding_bytes = 1 << 20;   // HelloRequest.reply_padding_bytes
   size_t max_client_stream_names = 1000;  // requests in one SayHelloClientStream call
   int max_receive_message_bytes = 4096;   // any one request message, enforced by gRPC itself
   size_t bidi_replies_in_flight = 16;     // replies queued per bidi call before reading pauses

@@ -8,22 +8,50 @@ namespace greeter {
 ServerStreamReactor::ServerStreamReactor(grpc::CallbackServerContext* context,
                                          const greet::HelloRequest& request,
                                          const ServerLimits& limits, asio::io_context& timers,
-                                         const CallObserver& observer)
+                                         CallReporter& reporter)
     : context_(context),
-      tracker_("SayHelloServerStream", context, observer),
+      tracker_("SayHelloServerStream", context, reporter),
+      timer_(timers),
       name_(request.name()),
       count_(request.has_count() ? request.count() : kDefaultStreamCount),
       interval_(request.has_interval_ms() ? request.interval_ms() : kDefaultStreamIntervalMs),
-      include_call_info_(request.include_call_info()),
-      timer_(timers) {
+      include_call_info_(request.include_call_info()) {
   tracker_.CountIn();
+  EchoRequestedMetadata(*context);
   if (auto status = ValidateServerStreamRequest(request, limits); !status.ok()) {
     FinishCall(std::move(status));
-  } else if (count_ == 0) {
-    FinishCall(grpc::Status::OK);
-  } else {
-    WriteNextReply();
+    return;
   }
+  auto knobs = CallKnobs::From(request, limits, count_);
+  if (auto* refusal = std::get_if<grpc::Status>(&knobs)) {
+    FinishCall(std::move(*refusal));
+    return;
+  }
+  knobs_ = std::get<CallKnobs>(knobs);
+  NextStep();
+}
+
+void ServerStreamReactor::NextStep() {
+  if (auto failure = knobs_.FailureDue(sent_)) {
+    FinishCall(std::move(*failure));
+    return;
+  }
+  if (sent_ == count_) {
+    FinishCall(grpc::Status::OK);
+    return;
+  }
+  const auto wait = sent_ == 0 ? knobs_.first_reply_delay : interval_;
+  if (wait.count() == 0) {
+    WriteNextReply();
+    return;
+  }
+  timer_.Wait(wait, [this](bool elapsed) {
+    if (elapsed) {
+      WriteNextReply();  // a cancel from now on fails the write; OnWriteDone finishes
+    } else {
+      FinishCall(grpc::Status::CANCELLED);
+    }
+  });
 }
 
 void ServerStreamReactor::WriteNextReply() {
@@ -34,6 +62,7 @@ void ServerStreamReactor::WriteNextReply() {
     reply_.mutable_call()->set_peer(context_->peer());
     reply_.mutable_call()->set_client_half_closed(true);  // one request: closed when it came
   }
+  knobs_.Shape(reply_);
   StartWrite(&reply_);
 }
 
@@ -43,43 +72,7 @@ void ServerStreamReactor::OnWriteDone(bool ok) {
     return;
   }
   tracker_.CountOut();
-  if (sent_ == count_) {
-    FinishCall(grpc::Status::OK);
-    return;
-  }
-  if (interval_.count() == 0) {
-    WriteNextReply();
-    return;
-  }
-  {
-    std::lock_guard lock(mutex_);
-    if (!cancelled_) {
-      timer_.expires_after(interval_);
-      timer_.async_wait([this](const asio::error_code&) { OnIntervalElapsed(); });
-      return;
-    }
-  }
-  FinishCall(grpc::Status::CANCELLED);  // outside the lock: OnDone may delete us at once
-}
-
-void ServerStreamReactor::OnIntervalElapsed() {
-  bool cancelled = false;
-  {
-    std::lock_guard lock(mutex_);
-    cancelled = cancelled_;
-  }
-  if (cancelled) {
-    FinishCall(grpc::Status::CANCELLED);
-    return;
-  }
-  // A cancel arriving from here on fails the write, and OnWriteDone finishes the call.
-  WriteNextReply();
-}
-
-void ServerStreamReactor::OnCancel() {
-  std::lock_guard lock(mutex_);
-  cancelled_ = true;
-  timer_.cancel();  // a pending wait ends now, with operation_aborted
+  NextStep();
 }
 
 void ServerStreamReactor::FinishCall(grpc::Status status) {

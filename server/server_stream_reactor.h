@@ -3,11 +3,11 @@
 #include <grpcpp/support/server_callback.h>
 
 #include <asio/io_context.hpp>
-#include <asio/steady_timer.hpp>
-#include <mutex>
 
 #include "greet.pb.h"
+#include "server/call_knobs.h"
 #include "server/call_tracker.h"
+#include "server/cancellable_timer.h"
 #include "server/server_limits.h"
 
 namespace greeter {
@@ -20,31 +20,28 @@ namespace greeter {
 class ServerStreamReactor final : public grpc::ServerWriteReactor<greet::HelloReply> {
  public:
   ServerStreamReactor(grpc::CallbackServerContext* context, const greet::HelloRequest& request,
-                      const ServerLimits& limits, asio::io_context& timers,
-                      const CallObserver& observer);
+                      const ServerLimits& limits, asio::io_context& timers, CallReporter& reporter);
 
   void OnWriteDone(bool ok) override;
-  void OnCancel() override;
+  void OnCancel() override { timer_.Cancel(); }
   void OnDone() override;
 
  private:
+  void NextStep();  // after `sent_` replies: wait, write, or finish
   void WriteNextReply();
-  void OnIntervalElapsed();
   void FinishCall(grpc::Status status);
 
   grpc::CallbackServerContext* context_;
   CallTracker tracker_;
+  CancellableTimer timer_;
   std::string name_;
   uint32_t count_ = 0;
   std::chrono::milliseconds interval_{0};
   bool include_call_info_ = false;
+  CallKnobs knobs_;
   uint32_t sent_ = 0;
   greet::HelloReply reply_;
   grpc::Status finished_with_;
-
-  std::mutex mutex_;  // guards the timer against OnCancel on another thread
-  asio::steady_timer timer_;
-  bool cancelled_ = false;
 };
 
 }  // namespace greeter

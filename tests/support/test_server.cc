@@ -4,6 +4,8 @@
 #include <grpcpp/security/credentials.h>
 #include <gtest/gtest.h>
 
+#include <thread>
+
 namespace greeter::testing {
 namespace {
 
@@ -43,6 +45,19 @@ CallRecord TestServer::WaitForCall(std::chrono::milliseconds timeout) {
   auto calls = WaitForCalls(1, timeout);
   EXPECT_EQ(calls.size(), 1u);
   return calls.empty() ? CallRecord{} : calls.front();
+}
+
+void TestServer::WaitForCallsStarted(uint64_t count, std::chrono::milliseconds timeout) const {
+  // The server has no event for a call's start: look at its counter until it gets there.
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (server_.calls().calls_started() < count) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      ADD_FAILURE() << "the server began " << server_.calls().calls_started() << " calls, not "
+                    << count << ", within " << timeout.count() << "ms";
+      return;
+    }
+    std::this_thread::sleep_for(1ms);
+  }
 }
 
 greet::HelloRequest NamedRequest(const std::string& name) {

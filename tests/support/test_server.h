@@ -36,6 +36,11 @@ class TestServer {
   CallRecord WaitForCall(std::chrono::milliseconds timeout = 5s);
 
   void Shutdown(std::chrono::milliseconds drain) { server_.Shutdown(drain); }
+  // Waits until the server has begun `count` calls (its reactors exist); fails the test after
+  // `timeout`. For tests that must act while the server is inside a call.
+  void WaitForCallsStarted(uint64_t count, std::chrono::milliseconds timeout = 5s) const;
+  // Replies the server has written so far, for watching a stream while it runs.
+  uint64_t messages_sent() const { return server_.calls().messages_sent(); }
 
  private:
   std::mutex mutex_;

@@ -1,0 +1,84 @@
+#include "client/client_flags.h"
+
+#include <CLI/CLI.hpp>
+#include <cctype>
+
+#include "common/duration.h"
+#include "common/status_code_names.h"
+
+namespace greeter {
+
+void AddClientFlags(CLI::App& app, ClientFlags& flags) {
+  app.add_option("--target", flags.target, "Server address, host:port")->capture_default_str();
+  app.add_option("--deadline", flags.deadline,
+                 "Deadline for each call, e.g. 500ms, 2s (default: none)");
+  app.add_flag("--json", flags.json, "Print each reply as one JSON object per line");
+  app.add_option("--header", flags.headers,
+                 "KEY=VALUE metadata sent with every call; repeatable. The server echoes "
+                 "x-echo-initial-* and x-echo-trailing-* keys back");
+  app.add_flag("--show-metadata", flags.show_metadata,
+               "Print the server's initial and trailing metadata after each call");
+
+  const std::string knobs = "Test knobs (README: A target for streaming tests)";
+  app.add_flag("--call-info", flags.call_info,
+               "Ask for the server's view of each call: the peer it saw, whether it had seen "
+               "the half-close")
+      ->group(knobs);
+  app.add_option("--fail", flags.fail,
+                 "End each call on purpose with this status: CODE or CODE:MESSAGE, e.g. "
+                 "NOT_FOUND:'no such greeting'")
+      ->group(knobs);
+  app.add_option("--fail-after", flags.fail_after, "Replies to send before --fail (default 0)")
+      ->group(knobs);
+  app.add_option("--delay", flags.delay,
+                 "Have the server wait this long before the first reply (e.g. 500ms, 2s)")
+      ->group(knobs);
+  app.add_option("--padding", flags.padding, "Pad every reply with this many bytes")->group(knobs);
+}
+
+SettingsOrError SettingsFrom(const ClientFlags& flags) {
+  SettingsOrError result;
+  CallSettings& settings = result.settings;
+  if (!flags.deadline.empty()) {
+    settings.deadline = ParseDuration(flags.deadline);
+    if (!settings.deadline) {
+      result.error = "--deadline: not a duration: " + flags.deadline + " (use e.g. 500ms, 2s)";
+      return result;
+    }
+  }
+  for (const auto& header : flags.headers) {
+    const size_t equals = header.find('=');
+    if (equals == 0 || equals == std::string::npos) {
+      result.error = "--header: use KEY=VALUE, got " + header;
+      return result;
+    }
+    std::string key = header.substr(0, equals);
+    for (char& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    settings.metadata.emplace_back(std::move(key), header.substr(equals + 1));
+  }
+  settings.knobs.set_include_call_info(flags.call_info);
+  if (!flags.fail.empty()) {
+    const size_t colon = flags.fail.find(':');
+    const auto code = ParseStatusCode(flags.fail.substr(0, colon));
+    if (!code || *code == grpc::StatusCode::OK) {
+      result.error = "--fail: not a failing gRPC status code: " + flags.fail.substr(0, colon);
+      return result;
+    }
+    settings.knobs.mutable_fail()->set_code(static_cast<int32_t>(*code));
+    if (colon != std::string::npos)
+      settings.knobs.mutable_fail()->set_message(flags.fail.substr(colon + 1));
+    settings.knobs.mutable_fail()->set_after_replies(flags.fail_after);
+  }
+  if (!flags.delay.empty()) {
+    const auto delay = ParseDuration(flags.delay);
+    if (!delay || delay->count() > UINT32_MAX) {
+      result.error = "--delay: not a duration: " + flags.delay + " (use e.g. 500ms, 2s)";
+      return result;
+    }
+    settings.knobs.set_first_reply_delay_ms(static_cast<uint32_t>(delay->count()));
+  }
+  settings.knobs.set_reply_padding_bytes(flags.padding);
+  return result;
+}
+
+}  // namespace greeter

@@ -1,0 +1,36 @@
+#pragma once
+
+#include <CLI/App.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "client/call_settings.h"
+
+namespace greeter {
+
+// The flags every greeter-client command shares: where to connect, how to print, and what
+// every call carries (deadline, headers, test knobs).
+struct ClientFlags {
+  std::string target = "localhost:50051";
+  bool json = false;
+  bool show_metadata = false;
+  std::string deadline;
+  std::vector<std::string> headers;  // KEY=VALUE
+  bool call_info = false;
+  std::string fail;  // CODE or CODE:MESSAGE
+  uint32_t fail_after = 0;
+  std::string delay;
+  uint32_t padding = 0;
+};
+
+void AddClientFlags(CLI::App& app, ClientFlags& flags);
+
+// The settings the flags ask for, or a message naming the flag that is wrong.
+struct SettingsOrError {
+  CallSettings settings;
+  std::string error;
+};
+SettingsOrError SettingsFrom(const ClientFlags& flags);
+
+}  // namespace greeter
