@@ -1,0 +1,1 @@
+"""The side-by-side benchmark behind tools/bench (see README.md beside this file)."""

@@ -1,0 +1,103 @@
+"""Runs the two load generators against a running server: greeter-bench and h2load."""
+
+import json
+import re
+import subprocess
+import time
+
+from .line_reader import LineReader
+
+LOADGEN_CPU = 1
+H2LOAD_RESULT = re.compile(r"finished in [\d.]+s, ([\d.]+) req/s")
+H2LOAD_REQUESTS = re.compile(r"requests: \d+ total, \d+ started, \d+ done, (\d+) succeeded, (\d+) failed")
+
+
+def _milliseconds(seconds):
+    return f"{round(seconds * 1000)}ms"
+
+
+def payload_name(size):
+    """The name greeter-bench sends for --payload SIZE: a-z repeated."""
+    return "".join(chr(ord("a") + i % 26) for i in range(size))
+
+
+def run_greeter_bench(bench_binary, server, args, timing):
+    """One greeter-bench run on core LOADGEN_CPU; returns its JSON report (a dict)."""
+    command = ["taskset", "-c", str(LOADGEN_CPU), bench_binary, "--target", server.target,
+               "--server-pid", str(server.pid), "--json", "--warmup",
+               _milliseconds(timing.warmup_s), "--duration", _milliseconds(timing.duration_s),
+               *args]
+    budget = timing.warmup_s + timing.duration_s + 30
+    result = subprocess.run(command, capture_output=True, text=True, timeout=budget)
+    lines = result.stdout.strip().splitlines()
+    if not lines or not lines[-1].startswith("{"):
+        raise RuntimeError(f"greeter-bench {' '.join(args)} failed: {result.stderr.strip()}")
+    return json.loads(lines[-1])
+
+
+def grpc_frame(name):
+    """A SayHello request as gRPC puts it on the wire: 5-byte prefix, then HelloRequest."""
+    encoded = name.encode()
+    length, varint = len(encoded), bytearray()
+    while True:
+        byte = length & 0x7F
+        length >>= 7
+        varint.append(byte | (0x80 if length else 0))
+        if not length:
+            break
+    message = b"\x0a" + bytes(varint) + encoded  # field 1 (name), length-delimited
+    return b"\x00" + len(message).to_bytes(4, "big") + message
+
+
+def run_h2load(server, body_path, connections, streams_per_connection, timing):
+    """Unary SayHello with h2load (nghttp2): returns calls/s and failures. h2load sees HTTP
+    status only, not grpc-status; greeter-bench checks the replies themselves."""
+    host, port = server.target.rsplit(":", 1)
+    command = ["taskset", "-c", str(LOADGEN_CPU), "h2load", "-t", "1",
+               "-c", str(connections), "-m", str(streams_per_connection),
+               "-D", _milliseconds(timing.duration_s),
+               f"--warm-up-time={_milliseconds(timing.warmup_s)}",
+               "-d", body_path, "-H", "content-type: application/grpc", "-H", "te: trailers",
+               f"http://{host}:{port}/greet.Greeter/SayHello"]
+    budget = timing.warmup_s + timing.duration_s + 30
+    result = subprocess.run(command, capture_output=True, text=True, timeout=budget)
+    rate = H2LOAD_RESULT.search(result.stdout)
+    requests = H2LOAD_REQUESTS.search(result.stdout)
+    if result.returncode != 0 or not rate or not requests:
+        raise RuntimeError(f"h2load failed: {(result.stdout[-300:] + result.stderr[-300:]).strip()}")
+    return {"calls_per_second": float(rate.group(1)), "succeeded": int(requests.group(1)),
+            "failed": int(requests.group(2))}
+
+
+def measure_idle_streams(bench_binary, server, streams, connections, timeout_s=120):
+    """Opens `streams` idle bidi streams on `connections` connections and returns the server's
+    resident memory before and after (KiB), with greeter-bench's report. The generator waits
+    on its stdin between steps, so that the memory is read while nothing moves."""
+    command = ["taskset", "-c", str(LOADGEN_CPU), bench_binary, "--mode", "idle-bidi",
+               "--target", server.target, "--server-pid", str(server.pid), "--json",
+               "--concurrency", str(streams), "--connections", str(connections),
+               "--duration", f"{timeout_s}s"]
+    generator = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                 stderr=subprocess.DEVNULL, text=True)
+    lines = LineReader(generator.stdout)
+    deadline = time.monotonic() + timeout_s
+    try:
+        if lines.read_until("greeter-bench: connected", deadline) is None:
+            raise RuntimeError(f"greeter-bench could not connect to {server.kind.title}")
+        before = server.rss_kib()
+        generator.stdin.write("\n")
+        generator.stdin.flush()
+        line = lines.read_until("greeter-bench: ", deadline)
+        if line is None or "holding" not in line:
+            raise RuntimeError(f"idle streams on {server.kind.title}: {line}")
+        after = server.rss_kib()
+        generator.stdin.close()
+        report_line = lines.read_until("{", deadline)
+        generator.wait(timeout=max(1.0, deadline - time.monotonic()))
+        return {"rss_before_kib": before, "rss_after_kib": after, "streams": streams,
+                "kib_per_stream": (after - before) / streams,
+                "report": json.loads(report_line) if report_line else {}}
+    finally:
+        if generator.poll() is None:
+            generator.kill()
+            generator.wait()

@@ -1,0 +1,143 @@
+"""The results as markdown: one row per figure, one column per server, each with its ratio to
+greeter-server; then the targets of issue 6, met or not."""
+
+from .scenarios import ROWS, SCENARIOS
+
+# A run where the load generator used this much of its core while the server used less was
+# limited by the generator, not by the server.
+SATURATED_CORES = 0.9
+
+
+def _format(value, decimals):
+    if value is None:
+        return "–"
+    return f"{value:,.{decimals}f}"
+
+
+def _client_bound(result):
+    bench = result.get("bench_cpu_cores")
+    server = result.get("server_cpu_cores")
+    return bench is not None and server is not None and bench >= SATURATED_CORES > server
+
+
+def _ratio(greeter_value, other_value):
+    if greeter_value is None or other_value in (None, 0):
+        return None
+    return greeter_value / other_value
+
+
+def results_table(results, kinds, scenarios_run):
+    """results[server_key][scenario_key]: a greeter-bench, h2load or memory result (a dict, with
+    "error" when the run failed)."""
+    titles = {s.key: s.title for s in SCENARIOS}
+    greeter = kinds[0]
+    header = ["scenario", "figure", greeter.title] + [k.title for k in kinds[1:]]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    run_keys = {s.key for s in scenarios_run}
+    for row in ROWS:
+        if row.scenario not in run_keys:
+            continue
+        arrow = "↑" if row.higher_is_better else "↓"
+        cells = [titles[row.scenario], f"{row.label} {arrow}"]
+        greeter_result = results.get(greeter.key, {}).get(row.scenario, {})
+        greeter_value = None if "error" in greeter_result else row.extract(greeter_result)
+        for kind in kinds:
+            result = results.get(kind.key, {}).get(row.scenario, {})
+            if "error" in result:
+                cells.append("failed")
+                continue
+            value = row.extract(result)
+            cell = _format(value, row.decimals)
+            if row.throughput and _client_bound(result):
+                cell += " †"
+            if kind is not greeter:
+                ratio = _ratio(greeter_value, value)
+                if ratio is not None:
+                    cell += f" ({ratio:.2f}×)"
+            cells.append(cell)
+        lines.append("| " + " | ".join(cells) + " |")
+    lines.append("| room fan-out | – | not yet: rooms are not implemented |" + " |" * (len(kinds) - 1))
+    return "\n".join(lines)
+
+
+def targets(results):
+    """Issue 6's targets as (description, measured, met) for what was measured."""
+    checks = []
+
+    def value(server, scenario, *path):
+        result = results.get(server, {}).get(scenario)
+        if not result or "error" in result:
+            return None
+        for key in path:
+            result = result.get(key) if isinstance(result, dict) else None
+        return result
+
+    def add(description, greeter, other, bound, at_least):
+        if greeter is None or not other:
+            return
+        ratio = greeter / other
+        checks.append((description, f"{ratio:.2f}×", ratio >= bound if at_least else ratio <= bound))
+
+    add("unary calls/s ≥ 0.95× the CQ reference (h2load)",
+        value("greeter", "unary-h2load", "calls_per_second"),
+        value("cq", "unary-h2load", "calls_per_second"), 0.95, True)
+    add("unary calls/s ≥ 0.95× the CQ reference (greeter-bench)",
+        value("greeter", "unary", "calls_per_second"),
+        value("cq", "unary", "calls_per_second"), 0.95, True)
+    add("unary calls/s ≥ 4× the Node.js peer (h2load)",
+        value("greeter", "unary-h2load", "calls_per_second"),
+        value("node", "unary-h2load", "calls_per_second"), 4, True)
+    add("server-stream messages/s on one stream ≥ 0.95× the reference",
+        value("greeter", "server-stream-1", "messages_per_second"),
+        value("cq", "server-stream-1", "messages_per_second"), 0.95, True)
+    add("bidi ping-pong p50 latency ≤ 1.1× the reference",
+        value("greeter", "bidi-ping-pong", "latency_ns", "p50"),
+        value("cq", "bidi-ping-pong", "latency_ns", "p50"), 1.1, False)
+    for scenario in ("idle-1k", "idle-10k"):
+        add(f"idle bidi stream memory ≤ 1.2× the reference ({scenario})",
+            value("greeter", scenario, "kib_per_stream"), value("cq", scenario, "kib_per_stream"),
+            1.2, False)
+    for server in ("greeter", "cq", "node", "python"):
+        bench = value(server, "unary", "calls_per_second")
+        h2load = value(server, "unary-h2load", "calls_per_second")
+        server_cores = value(server, "unary", "server_cpu_cores")
+        if bench is None or not h2load:
+            continue
+        bound = server_cores is not None and server_cores >= SATURATED_CORES
+        note = "" if bound else " (server not saturated by greeter-bench: not a fair check)"
+        ratio = bench / h2load
+        checks.append((f"{server}: greeter-bench within 10 % of h2load on unary{note}",
+                       f"{ratio:.2f}×", 0.9 <= ratio <= 1.1))
+    return checks
+
+
+def markdown(results, kinds, scenarios_run, machine, timing):
+    lines = [
+        "# greeter benchmark",
+        "",
+        f"Machine: {machine}",
+        f"Each figure: the median of {timing.rounds} interleaved round(s) of {timing.warmup_s:g} s "
+        f"warmup and {timing.duration_s:g} s measured. "
+        "Servers pinned to CPU 0, the load generator (greeter-bench or h2load) to CPU 1, "
+        "over loopback TCP.",
+        "",
+        "Ratios in parentheses are greeter-server's figure divided by that server's "
+        "(↑: higher is better, so a ratio above 1 favours greeter-server; ↓: lower is better, "
+        "a ratio below 1 favours it). † marks a throughput where greeter-bench used its whole "
+        "core and the server did not: the generator, not the server, set the figure.",
+        "",
+        results_table(results, kinds, scenarios_run),
+        "",
+        "## Targets (issue 6)",
+        "",
+        "| target | measured | met |",
+        "|---|---|---|",
+    ]
+    for description, measured, met in targets(results):
+        lines.append(f"| {description} | {measured} | {'yes' if met else '**no**'} |")
+    failures = [(kind.title, key, result["error"]) for kind in kinds
+                for key, result in results.get(kind.key, {}).items() if "error" in result]
+    if failures:
+        lines += ["", "## Failed runs", ""]
+        lines += [f"- {title}, {key}: {' '.join(error.split())}" for title, key, error in failures]
+    return "\n".join(lines) + "\n"

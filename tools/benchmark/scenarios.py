@@ -1,0 +1,144 @@
+"""What the side-by-side run measures: the scenarios of issue 6 and the rows of the table."""
+
+from dataclasses import dataclass, field
+from typing import Callable, Optional
+
+# Unary "many connections and streams": enough calls in flight to keep one server core busy.
+UNARY_CONNECTIONS = 8
+UNARY_STREAMS_PER_CONNECTION = 16
+PAYLOAD_BYTES = 16  # HelloRequest.name: a short name, as greetings go
+
+
+@dataclass(frozen=True)
+class Timing:
+    warmup_s: float
+    duration_s: float
+    rounds: int  # runs of each scenario on each server, interleaved; the median one counts
+
+
+# Several short rounds rather than one long run: other work on a shared 2-core machine comes and
+# goes, and the median of interleaved rounds shrugs off a busy moment that one run would take in.
+FULL_TIMING = Timing(warmup_s=1, duration_s=3, rounds=3)
+QUICK_TIMING = Timing(warmup_s=0.5, duration_s=2, rounds=1)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    key: str
+    title: str
+    tool: str  # "greeter-bench", "h2load" or "idle-memory"
+    bench_args: tuple = ()
+    streams: int = 0  # idle-memory: streams to hold open
+    connections: int = 0  # idle-memory
+    in_quick: bool = True
+
+
+def _bench(*args):
+    return ("--payload", str(PAYLOAD_BYTES)) + args
+
+
+SCENARIOS = [
+    Scenario("unary-lone", "unary, 1 call in flight", "greeter-bench", _bench("--mode", "unary")),
+    Scenario("unary", f"unary, {UNARY_CONNECTIONS} connections x {UNARY_STREAMS_PER_CONNECTION} "
+             "calls in flight", "greeter-bench",
+             _bench("--mode", "unary", "--connections", str(UNARY_CONNECTIONS), "--concurrency",
+                    str(UNARY_CONNECTIONS * UNARY_STREAMS_PER_CONNECTION))),
+    Scenario("unary-h2load", "unary, same shape, driven by h2load", "h2load"),
+    Scenario("server-stream-1", "server stream, 1 stream (10,000 replies per call)",
+             "greeter-bench", _bench("--mode", "server-stream", "--messages", "10000")),
+    Scenario("server-stream-4", "server stream, 4 streams", "greeter-bench",
+             _bench("--mode", "server-stream", "--messages", "10000", "--concurrency", "4"),
+             in_quick=False),
+    Scenario("server-stream-16", "server stream, 16 streams on 4 connections", "greeter-bench",
+             _bench("--mode", "server-stream", "--messages", "10000", "--connections", "4",
+                    "--concurrency", "16")),
+    Scenario("client-stream-16", "client stream, 16 streams x 1,000 requests", "greeter-bench",
+             _bench("--mode", "client-stream", "--messages", "1000", "--connections", "4",
+                    "--concurrency", "16")),
+    Scenario("bidi-ping-pong", "bidi ping-pong, 1 stream, 1 request in flight", "greeter-bench",
+             _bench("--mode", "bidi", "--messages", "0", "--window", "1")),
+    Scenario("bidi-16x16", "bidi throughput, 16 streams x 16 requests in flight",
+             "greeter-bench", _bench("--mode", "bidi", "--messages", "0", "--window", "16",
+                                     "--connections", "4", "--concurrency", "16")),
+    Scenario("idle-1k", "idle bidi streams, 1,000 on 10 connections", "idle-memory",
+             streams=1000, connections=10),
+    Scenario("idle-10k", "idle bidi streams, 10,000 on 100 connections", "idle-memory",
+             streams=10000, connections=100),
+]
+
+
+def primary_row(scenario_key):
+    """The figure a scenario is mainly about: its first row."""
+    return next((row for row in ROWS if row.scenario == scenario_key), None)
+
+
+def median_result(scenario_key, results):
+    """The round whose primary figure is the median (the first failure if every round failed),
+    with every round's figure kept under "rounds"."""
+    row = primary_row(scenario_key)
+    good = [r for r in results if "error" not in r and row and row.extract(r) is not None]
+    if not good:
+        return results[0]
+    good.sort(key=row.extract)
+    median = dict(good[len(good) // 2])
+    median["rounds"] = [row.extract(r) for r in good]
+    median["failed_rounds"] = len(results) - len(good)
+    return median
+
+
+def selected_scenarios(quick, only=None):
+    chosen = [s for s in SCENARIOS if (s.in_quick or not quick)]
+    if only:
+        chosen = [s for s in chosen if s.key in only]
+    return chosen
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the table: one figure of one scenario."""
+    scenario: str
+    label: str
+    extract: Callable[[dict], Optional[float]]
+    higher_is_better: bool
+    decimals: int = 0
+    throughput: bool = field(default=False)  # mark it when the load generator was the limit
+
+
+def _get(*path):
+    def extract(result):
+        value = result
+        for key in path:
+            if not isinstance(value, dict) or key not in value:
+                return None
+            value = value[key]
+        return value
+    return extract
+
+
+def _microseconds(*path):
+    get = _get(*path)
+    return lambda result: None if get(result) is None else get(result) / 1000
+
+
+ROWS = [
+    Row("unary-lone", "p50 latency, µs", _microseconds("latency_ns", "p50"), False),
+    Row("unary-lone", "calls/s", _get("calls_per_second"), True),
+    Row("unary", "calls/s (greeter-bench)", _get("calls_per_second"), True, throughput=True),
+    Row("unary-h2load", "calls/s (h2load)", _get("calls_per_second"), True),
+    Row("unary", "p99 latency, µs", _microseconds("latency_ns", "p99"), False),
+    Row("unary", "server CPU µs per call", _get("server_cpu_us_per_message"), False, 1),
+    Row("server-stream-1", "messages/s", _get("messages_per_second"), True, throughput=True),
+    Row("server-stream-4", "messages/s", _get("messages_per_second"), True, throughput=True),
+    Row("server-stream-16", "messages/s", _get("messages_per_second"), True, throughput=True),
+    Row("server-stream-16", "server CPU µs per message", _get("server_cpu_us_per_message"),
+        False, 2),
+    Row("client-stream-16", "messages/s", _get("messages_per_second"), True, throughput=True),
+    Row("client-stream-16", "server CPU µs per message", _get("server_cpu_us_per_message"),
+        False, 2),
+    Row("bidi-ping-pong", "p50 round trip, µs", _microseconds("latency_ns", "p50"), False),
+    Row("bidi-ping-pong", "p99 round trip, µs", _microseconds("latency_ns", "p99"), False),
+    Row("bidi-16x16", "messages/s", _get("messages_per_second"), True, throughput=True),
+    Row("bidi-16x16", "server CPU µs per message", _get("server_cpu_us_per_message"), False, 2),
+    Row("idle-1k", "KiB per idle stream", _get("kib_per_stream"), False, 1),
+    Row("idle-10k", "KiB per idle stream", _get("kib_per_stream"), False, 1),
+]

@@ -1,0 +1,44 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace greeter::bench {
+
+enum class Mode {
+  kUnary,         // SayHello
+  kServerStream,  // SayHelloServerStream: --messages replies per call
+  kClientStream,  // SayHelloClientStream: --messages requests per call
+  kBidi,          // SayHelloBidiStream: --messages requests per stream, --window in flight
+  kIdleBidi,      // open --concurrency bidi streams, hold them idle (memory per stream)
+  kFanout,        // rooms: not implemented by the server yet
+};
+
+std::optional<Mode> ParseMode(std::string_view text);
+std::string_view ModeName(Mode mode);
+
+// Everything one run of greeter-bench is asked to do, as given on the command line.
+struct BenchOptions {
+  Mode mode = Mode::kUnary;
+  std::string target = "127.0.0.1:50051";
+  int connections = 1;  // channels, each its own TCP connection
+  int concurrency = 1;  // calls (streams) in flight, spread round-robin over the connections
+  std::chrono::milliseconds duration{10'000};
+  std::chrono::milliseconds warmup{1'000};
+  std::optional<uint64_t> requests;  // stop after this many calls started after the warmup
+  double rate = 0;                   // calls started per second (open loop); 0: closed loop
+  uint32_t messages = 100;           // per stream; 0 for bidi: until the run ends
+  uint32_t window = 1;               // bidi: requests sent and not yet answered, per stream
+  uint32_t payload_bytes = 16;       // size of HelloRequest.name
+  uint32_t reply_padding_bytes = 0;  // HelloRequest.reply_padding_bytes
+  // Per call, sent as grpc-timeout. None by default: a deadline costs the server a timer per
+  // call, and h2load, the cross-check, sends none either.
+  std::optional<std::chrono::milliseconds> deadline;
+  std::optional<int> server_pid;  // report this local process's CPU use too
+  bool json = false;
+};
+
+}  // namespace greeter::bench

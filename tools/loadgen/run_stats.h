@@ -1,0 +1,28 @@
+#pragma once
+
+#include <grpcpp/support/status.h>
+
+#include <array>
+#include <cstdint>
+
+#include "tools/loadgen/latency_histogram.h"
+
+namespace greeter::bench {
+
+// What the calls of a run did while it was measured. One per thread while recording; merged for
+// the report.
+struct RunStats {
+  // Per call for unary, server-stream and client-stream; per request-reply round trip for bidi.
+  LatencyHistogram latency;
+  uint64_t calls_ok = 0;
+  uint64_t messages_sent = 0;      // writes the client completed
+  uint64_t messages_received = 0;  // replies read
+  uint64_t invalid_replies = 0;    // a reply that is not what greet.proto promises
+  std::array<uint64_t, grpc::StatusCode::UNAUTHENTICATED + 1> errors_by_code{};
+
+  void RecordError(grpc::StatusCode code) { ++errors_by_code[static_cast<size_t>(code)]; }
+  uint64_t errors() const;
+  void Merge(const RunStats& other);
+};
+
+}  // namespace greeter::bench
