@@ -1,7 +1,9 @@
 """Runs the two load generators against a running server: greeter-bench and h2load."""
 
 import json
+import os
 import re
+import resource
 import subprocess
 import time
 
@@ -10,6 +12,29 @@ from .line_reader import LineReader
 LOADGEN_CPU = 1
 H2LOAD_RESULT = re.compile(r"finished in [\d.]+s, ([\d.]+) req/s")
 H2LOAD_REQUESTS = re.compile(r"requests: \d+ total, \d+ started, \d+ done, (\d+) succeeded, (\d+) failed")
+
+
+def _ticks_to_seconds(ticks):
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def machine_busy_seconds():
+    """CPU time all cores have spent busy so far (as greeter-bench counts it)."""
+    with open("/proc/stat") as stat:
+        fields = stat.readline().split()
+    user, nice, system, _idle, _iowait, irq, softirq = (int(f) for f in fields[1:8])
+    return _ticks_to_seconds(user + nice + system + irq + softirq)
+
+
+def process_cpu_seconds(pid):
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return _ticks_to_seconds(int(fields[11]) + int(fields[12]))  # utime, stime: fields 14, 15
+
+
+def children_cpu_seconds():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _milliseconds(seconds):
@@ -60,13 +85,24 @@ def run_h2load(server, body_path, connections, streams_per_connection, timing):
                "-d", body_path, "-H", "content-type: application/grpc", "-H", "te: trailers",
                f"http://{host}:{port}/greet.Greeter/SayHello"]
     budget = timing.warmup_s + timing.duration_s + 30
+    # h2load reports no CPU use: measure it, the server's and the machine's around the run
+    # (warmup included) to tell how much other work competed.
+    started = time.monotonic()
+    machine, server_cpu, own = (machine_busy_seconds(), process_cpu_seconds(server.pid),
+                                children_cpu_seconds())
     result = subprocess.run(command, capture_output=True, text=True, timeout=budget)
+    elapsed = time.monotonic() - started
+    machine = machine_busy_seconds() - machine
+    server_cpu = process_cpu_seconds(server.pid) - server_cpu
+    own = children_cpu_seconds() - own
     rate = H2LOAD_RESULT.search(result.stdout)
     requests = H2LOAD_REQUESTS.search(result.stdout)
     if result.returncode != 0 or not rate or not requests:
         raise RuntimeError(f"h2load failed: {(result.stdout[-300:] + result.stderr[-300:]).strip()}")
     return {"calls_per_second": float(rate.group(1)), "succeeded": int(requests.group(1)),
-            "failed": int(requests.group(2))}
+            "failed": int(requests.group(2)), "server_cpu_cores": server_cpu / elapsed,
+            "bench_cpu_cores": own / elapsed,
+            "other_cpu_cores": max(0.0, (machine - server_cpu - own) / elapsed)}
 
 
 def measure_idle_streams(bench_binary, server, streams, connections, timeout_s=120):

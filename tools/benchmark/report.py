@@ -6,6 +6,8 @@ from .scenarios import ROWS, SCENARIOS
 # A run where the load generator used this much of its core while the server used less was
 # limited by the generator, not by the server.
 SATURATED_CORES = 0.9
+# Other processes using this much CPU during a run competed with it: its figure is suspect.
+DISTURBED_CORES = 0.25
 
 
 def _format(value, decimals):
@@ -50,6 +52,8 @@ def results_table(results, kinds, scenarios_run):
             cell = _format(value, row.decimals)
             if row.throughput and _client_bound(result):
                 cell += " †"
+            if result.get("other_cpu_cores", 0) >= DISTURBED_CORES:
+                cell += " ‡"
             if kind is not greeter:
                 ratio = _ratio(greeter_value, value)
                 if ratio is not None:
@@ -116,15 +120,18 @@ def markdown(results, kinds, scenarios_run, machine, timing):
         "# greeter benchmark",
         "",
         f"Machine: {machine}",
-        f"Each figure: the median of {timing.rounds} interleaved round(s) of {timing.warmup_s:g} s "
-        f"warmup and {timing.duration_s:g} s measured. "
+        f"Each figure: of {timing.rounds} interleaved round(s) of {timing.warmup_s:g} s warmup and "
+        f"{timing.duration_s:g} s measured, the one during which other processes used the least "
+        "CPU. "
         "Servers pinned to CPU 0, the load generator (greeter-bench or h2load) to CPU 1, "
         "over loopback TCP.",
         "",
         "Ratios in parentheses are greeter-server's figure divided by that server's "
         "(↑: higher is better, so a ratio above 1 favours greeter-server; ↓: lower is better, "
         "a ratio below 1 favours it). † marks a throughput where greeter-bench used its whole "
-        "core and the server did not: the generator, not the server, set the figure.",
+        "core and the server did not: the generator, not the server, set the figure. ‡ marks a "
+        f"figure taken while other processes used {DISTURBED_CORES} cores or more: re-run it on a "
+        "quiet machine.",
         "",
         results_table(results, kinds, scenarios_run),
         "",

@@ -14,6 +14,10 @@ std::chrono::nanoseconds FromTimeval(const timeval& time) {
   return std::chrono::seconds(time.tv_sec) + std::chrono::microseconds(time.tv_usec);
 }
 
+std::chrono::nanoseconds FromTicks(long long ticks) {
+  return std::chrono::nanoseconds(ticks * 1'000'000'000LL / sysconf(_SC_CLK_TCK));
+}
+
 }  // namespace
 
 std::chrono::nanoseconds OwnCpuTime() {
@@ -39,8 +43,18 @@ std::optional<std::chrono::nanoseconds> ProcessCpuTime(int pid) {
     if (number == 15) stime = std::stoll(field);
   }
   if (utime < 0 || stime < 0) return std::nullopt;
-  const long ticks_per_second = sysconf(_SC_CLK_TCK);
-  return std::chrono::nanoseconds((utime + stime) * 1'000'000'000LL / ticks_per_second);
+  return FromTicks(utime + stime);
+}
+
+std::optional<std::chrono::nanoseconds> MachineBusyTime() {
+  std::ifstream stat_file("/proc/stat");
+  std::string label;
+  long long user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0;
+  if (!(stat_file >> label >> user >> nice >> system >> idle >> iowait >> irq >> softirq) ||
+      label != "cpu") {
+    return std::nullopt;
+  }
+  return FromTicks(user + nice + system + irq + softirq);
 }
 
 }  // namespace greeter::bench

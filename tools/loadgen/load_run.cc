@@ -55,19 +55,27 @@ class CpuMeter {
   explicit CpuMeter(std::optional<int> server_pid) : server_pid_(server_pid) {}
   void Start() {
     own_ = OwnCpuTime();
+    machine_ = MachineBusyTime();
     if (server_pid_) server_ = ProcessCpuTime(*server_pid_);
   }
   void Stop(RunReport& report) const {
-    report.bench_cpu_seconds = std::chrono::duration<double>(OwnCpuTime() - own_).count();
-    if (!server_ || !server_pid_) return;
-    if (auto now = ProcessCpuTime(*server_pid_)) {
-      report.server_cpu_seconds = std::chrono::duration<double>(*now - *server_).count();
+    report.bench_cpu_seconds = Seconds(OwnCpuTime() - own_);
+    if (auto now = MachineBusyTime(); now && machine_) {
+      report.machine_cpu_seconds = Seconds(*now - *machine_);
     }
+    if (!server_ || !server_pid_) return;
+    if (auto now = ProcessCpuTime(*server_pid_))
+      report.server_cpu_seconds = Seconds(*now - *server_);
   }
 
  private:
   std::optional<int> server_pid_;
+  static double Seconds(std::chrono::nanoseconds time) {
+    return std::chrono::duration<double>(time).count();
+  }
+
   std::chrono::nanoseconds own_{};
+  std::optional<std::chrono::nanoseconds> machine_;
   std::optional<std::chrono::nanoseconds> server_;
 };
 

@@ -1,5 +1,6 @@
 #include "tools/loadgen/run_report.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <string>
 
@@ -90,6 +91,9 @@ void PrintText(const RunReport& report, std::ostream& out) {
     out << ", server " << Fixed(*report.server_cpu_seconds / report.seconds, 2) << " cores ("
         << Fixed(MicrosecondsPer(*report.server_cpu_seconds, messages), 2) << " us/message)";
   }
+  if (report.machine_cpu_seconds) {
+    out << ", whole machine " << Fixed(*report.machine_cpu_seconds / report.seconds, 2) << " cores";
+  }
   out << "\n";
   if (!report.drained) out << "  warning: some calls had not ended 5 s after the window\n";
 }
@@ -138,6 +142,13 @@ nlohmann::json ToJson(const RunReport& report) {
   if (report.server_cpu_seconds) {
     json["server_cpu_cores"] = *report.server_cpu_seconds / report.seconds;
     json["server_cpu_us_per_message"] = MicrosecondsPer(*report.server_cpu_seconds, messages);
+  }
+  if (report.machine_cpu_seconds) {
+    json["machine_cpu_cores"] = *report.machine_cpu_seconds / report.seconds;
+    // Work of other processes in the window: it competes for the cores and skews the figures.
+    const double others = *report.machine_cpu_seconds - report.bench_cpu_seconds -
+                          report.server_cpu_seconds.value_or(0);
+    json["other_cpu_cores"] = std::max(0.0, others / report.seconds);
   }
   return json;
 }

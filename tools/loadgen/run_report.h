@@ -13,10 +13,11 @@ namespace greeter::bench {
 struct RunReport {
   BenchOptions options;
   RunStats stats;
-  double seconds = 0;                        // length of the measured window
-  double bench_cpu_seconds = 0;              // greeter-bench's own CPU time in that window
-  std::optional<double> server_cpu_seconds;  // --server-pid's, when given and readable
-  int distinct_peers = 0;                    // see CountDistinctPeers
+  double seconds = 0;                         // length of the measured window
+  double bench_cpu_seconds = 0;               // greeter-bench's own CPU time in that window
+  std::optional<double> server_cpu_seconds;   // --server-pid's, when given and readable
+  std::optional<double> machine_cpu_seconds;  // every process's, all cores (/proc/stat)
+  int distinct_peers = 0;                     // see CountDistinctPeers
   bool drained = true;  // every call ended by itself after the window (none left hanging)
 };
 
