@@ -32,6 +32,18 @@ struct CallSettings {
     request.set_name(std::move(name));
     return request;
   }
+  // The first request of a chat in a room: join `room` as `name`.
+  greet::HelloRequest JoinRequest(std::string name, std::string room) const {
+    greet::HelloRequest request = FirstRequest(std::move(name));
+    request.set_room(std::move(room));
+    return request;
+  }
+  // A later request of a chat in a room: what to say.
+  static greet::HelloRequest SayRequest(std::string text) {
+    greet::HelloRequest request;
+    request.set_text(std::move(text));
+    return request;
+  }
   // Any later request of a stream: the name, and whether to report the server's view.
   greet::HelloRequest LaterRequest(std::string name) const {
     greet::HelloRequest request;

@@ -45,6 +45,10 @@ int main(int argc, char** argv) {
   auto* chat = app.add_subcommand(
       "chat", "SayHelloBidiStream: NAME, then each stdin line as it is typed; EOF half-closes");
   chat->add_option("NAME", name, "Your name, sent first")->required();
+  std::string room;
+  chat->add_option("--room", room,
+                   "Join this chat room as NAME: each stdin line is said to the room, and the "
+                   "room's joins, messages and leaves print as they happen");
 
   auto* repl_command = app.add_subcommand(
       "repl", "The interactive client (also what no command opens): type help at its prompt");
@@ -81,7 +85,7 @@ int main(int argc, char** argv) {
   } else if (*collect) {
     status = greeter::RunCollect(env, names);
   } else if (*chat) {
-    status = greeter::RunChat(env, name);
+    status = greeter::RunChat(env, name, room);
   } else if (*tour) {
     status = greeter::RunTour(env, name);
   }

@@ -1,5 +1,6 @@
 #include "client/one_shot_commands.h"
 
+#include <functional>
 #include <future>
 #include <set>
 #include <string_view>
@@ -37,18 +38,27 @@ class CallOutcome {
 // Sends each non-blank input line as a name, then half-closes at the end of input. Input may
 // stay open after the server has ended the call: it is read on a thread of its own, so the
 // command can return (and the process exit) as soon as the call is over.
+// `request_for` makes a line's request: it is told whether the line is the call's first.
 template <class Call>
-void SendInputLines(std::shared_ptr<Call> call, std::istream& input, const CallSettings& settings,
+void SendInputLines(std::shared_ptr<Call> call, std::istream& input,
+                    std::function<greet::HelloRequest(std::string line, bool first)> request_for,
                     bool first_sent) {
-  std::thread([call, &input, settings, first_sent]() mutable {
+  std::thread([call, &input, request_for = std::move(request_for), first_sent]() mutable {
     for (std::string line; std::getline(input, line);) {
       if (line.empty()) continue;  // blank lines are spacing, not names
-      auto request = first_sent ? settings.LaterRequest(line) : settings.FirstRequest(line);
+      auto request = request_for(std::move(line), !first_sent);
       first_sent = true;
       if (!call->Send(std::move(request))) return;
     }
     call->Close();
   }).detach();
+}
+
+// Each line a name, the first carrying the knobs.
+std::function<greet::HelloRequest(std::string, bool)> NameRequests(const CallSettings& settings) {
+  return [settings](std::string line, bool first) {
+    return first ? settings.FirstRequest(std::move(line)) : settings.LaterRequest(std::move(line));
+  };
 }
 
 }  // namespace
@@ -73,7 +83,7 @@ grpc::Status RunCollect(CommandEnvironment& env, const std::vector<std::string>&
   CallOutcome outcome(env.printer, "SayHelloClientStream");
   auto call = ClientStreamCall::Start(env.stub, env.settings, outcome.Handlers());
   if (names.empty()) {
-    SendInputLines(call, env.input, env.settings, false);
+    SendInputLines(call, env.input, NameRequests(env.settings), false);
   } else {
     for (size_t i = 0; i < names.size(); ++i) {
       auto request =
@@ -85,11 +95,18 @@ grpc::Status RunCollect(CommandEnvironment& env, const std::vector<std::string>&
   return outcome.Wait();
 }
 
-grpc::Status RunChat(CommandEnvironment& env, const std::string& name) {
+grpc::Status RunChat(CommandEnvironment& env, const std::string& name, const std::string& room) {
   CallOutcome outcome(env.printer, "SayHelloBidiStream");
   auto call = BidiCall::Start(env.stub, env.settings, outcome.Handlers());
-  call->Send(env.settings.FirstRequest(name));
-  SendInputLines(call, env.input, env.settings, true);
+  if (room.empty()) {
+    call->Send(env.settings.FirstRequest(name));
+    SendInputLines(call, env.input, NameRequests(env.settings), true);
+  } else {
+    call->Send(env.settings.JoinRequest(name, room));
+    SendInputLines(
+        call, env.input,
+        [](std::string line, bool) { return CallSettings::SayRequest(std::move(line)); }, true);
+  }
   return outcome.Wait();
 }
 

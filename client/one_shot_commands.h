@@ -30,7 +30,9 @@ grpc::Status RunStream(CommandEnvironment& env, const std::string& name,
 grpc::Status RunCollect(CommandEnvironment& env, const std::vector<std::string>& names);
 // NAME first, then every input line as it is read; replies print as they arrive; end of
 // input half-closes. Returns when the server has finished the call, even if input is still open.
-grpc::Status RunChat(CommandEnvironment& env, const std::string& name);
+// With a room: joins it as NAME, and every input line is said to the room; replies are the
+// room's events.
+grpc::Status RunChat(CommandEnvironment& env, const std::string& name, const std::string& room);
 // All four shapes, one after another on the one channel, then whether they shared a connection.
 grpc::Status RunTour(CommandEnvironment& env, const std::string& name);
 

@@ -11,6 +11,11 @@ namespace greeter {
 
 std::string ReplyText(const greet::HelloReply& reply) {
   std::string text = reply.message();
+  if (reply.event() == greet::WELCOME) {
+    std::string here;
+    for (const auto& member : reply.members()) here += (here.empty() ? "" : ", ") + member;
+    text += here.empty() ? " (nobody else is here)" : " (here: " + here + ")";
+  }
   if (reply.count() > 0) {
     text += " (" + std::to_string(reply.count()) + (reply.count() == 1 ? " name)" : " names)");
   }

@@ -18,7 +18,8 @@ class ReplyPrinter {
  public:
   ReplyPrinter(std::ostream& out, bool json) : out_(out), json_(json) {}
 
-  // Text: the greeting, and "(N names)" for a client stream's reply.
+  // Text: the greeting, "(N names)" for a client stream's reply, and who is there for a room's
+  // welcome.
   // JSON: {"method": ..., "message": ..., "sequence": ...} always, "count" for a client stream,
   // and every other field the reply carries ("call", "room", ...).
   void Print(std::string_view method, const greet::HelloReply& reply);

@@ -5,11 +5,20 @@
 
 namespace greeter {
 
+BidiStreamReactor* BidiStreamReactor::Start(grpc::CallbackServerContext* context,
+                                            const ServerLimits& limits, asio::io_context& timers,
+                                            Rooms& rooms, CallReporter& reporter) {
+  auto reactor = std::make_shared<BidiStreamReactor>(context, limits, timers, rooms, reporter);
+  reactor->self_ = reactor;
+  return reactor.get();
+}
+
 BidiStreamReactor::BidiStreamReactor(grpc::CallbackServerContext* context,
                                      const ServerLimits& limits, asio::io_context& timers,
-                                     CallReporter& reporter)
+                                     Rooms& rooms, CallReporter& reporter)
     : context_(context),
       limits_(limits),
+      rooms_(rooms),
       tracker_("SayHelloBidiStream", context, reporter),
       timer_(timers) {
   EchoRequestedMetadata(*context);
@@ -18,23 +27,62 @@ BidiStreamReactor::BidiStreamReactor(grpc::CallbackServerContext* context,
 }
 
 void BidiStreamReactor::OnReadDone(bool ok) {
+  RoomAction action;
+  {
+    std::lock_guard lock(mutex_);
+    if (ok && !finished_) {
+      action = TakeRequest();
+    } else if (!ok) {
+      client_half_closed_ = true;  // or cancelled: then the writes fail too
+      if (LeaveRoom()) action.kind = RoomAction::kLeave;
+    }
+  }
+  Perform(action);  // the read stays "in flight" until here, so the call cannot end meanwhile
   NextSteps steps;
   {
     std::lock_guard lock(mutex_);
     read_in_flight_ = false;
-    if (ok) {
-      TakeRequest();
-    } else {
-      client_half_closed_ = true;  // or cancelled: then the writes fail too
-    }
     steps = Advance();
   }
   Take(std::move(steps));
 }
 
-void BidiStreamReactor::TakeRequest() {
+BidiStreamReactor::RoomAction BidiStreamReactor::TakeRequest() {
   tracker_.CountIn();
   ++requests_read_;
+  if (requests_read_ == 1 && !request_.room().empty()) {  // join a room
+    if (auto status = ValidateName(request_, limits_); !status.ok()) {
+      refusal_ = status;
+      return {};
+    }
+    if (request_.room().size() > limits_.max_name_bytes) {
+      refusal_ = grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                              "room: must be 1 to " + std::to_string(limits_.max_name_bytes) +
+                                  " bytes of UTF-8, got " + std::to_string(request_.room().size()));
+      return {};
+    }
+    room_ = request_.room();
+    member_name_ = request_.name();
+    in_room_ = true;
+    return {RoomAction::kJoin, ""};
+  }
+  if (!room_.empty()) {        // a member speaks
+    if (!in_room_) return {};  // cut off or closed: the call is ending
+    const size_t bytes = request_.text().size();
+    if (bytes == 0 || bytes > limits_.max_text_bytes) {
+      refusal_ = grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                              "text: must be 1 to " + std::to_string(limits_.max_text_bytes) +
+                                  " bytes of UTF-8, got " + std::to_string(bytes));
+      LeaveRoom();
+      return {RoomAction::kLeave, ""};
+    }
+    return {RoomAction::kSay, request_.text()};
+  }
+  TakePlainRequest();
+  return {};
+}
+
+void BidiStreamReactor::TakePlainRequest() {
   if (auto status = ValidateName(request_, limits_); !status.ok()) {
     refusal_ = grpc::Status(status.error_code(), "request " + std::to_string(requests_read_) +
                                                      ": " + status.error_message());
@@ -60,6 +108,73 @@ void BidiStreamReactor::TakeRequest() {
   if (auto failure = knobs_.FailureDue(replies_made_)) refusal_ = *failure;  // after this reply
 }
 
+void BidiStreamReactor::Perform(const RoomAction& action) {
+  switch (action.kind) {
+    case RoomAction::kJoin: {
+      const auto status = rooms_.Join(room_, member_name_, shared_from_this());
+      bool left_meanwhile = false;
+      {
+        std::lock_guard lock(mutex_);
+        if (!status.ok()) {
+          in_room_ = false;
+          refusal_ = status;
+        } else {
+          left_meanwhile = !in_room_;  // cancelled, or closed, while joining
+        }
+      }
+      if (left_meanwhile) rooms_.Leave(room_, member_name_, this);
+      break;
+    }
+    case RoomAction::kSay:
+      rooms_.Say(room_, member_name_, action.text);
+      break;
+    case RoomAction::kLeave:
+      rooms_.Leave(room_, member_name_, this);
+      break;
+    case RoomAction::kNone:
+      break;
+  }
+}
+
+bool BidiStreamReactor::LeaveRoom() {
+  if (!in_room_) return false;
+  in_room_ = false;
+  return true;
+}
+
+bool BidiStreamReactor::Enqueue(const greet::HelloReply& event) {
+  std::lock_guard lock(mutex_);
+  if (finished_ || call_dead_ || !in_room_) return true;  // on its way out already
+  if (replies_.size() >= limits_.room_member_queue) {
+    cut_off_ = true;
+    in_room_ = false;
+    replies_.clear();  // memory stays bounded whatever the client does
+    refusal_ = grpc::Status(
+        grpc::StatusCode::RESOURCE_EXHAUSTED,
+        "room " + room_ + ": this client fell " + std::to_string(limits_.room_member_queue) +
+            " events behind (it reads too slowly), so it was cut off for the room to go on");
+    return false;
+  }
+  greet::HelloReply& reply = replies_.emplace_back(event);
+  reply.set_sequence(++replies_made_);
+  return true;
+}
+
+void BidiStreamReactor::Close(const grpc::Status& status) {
+  std::lock_guard lock(mutex_);
+  in_room_ = false;
+  if (!refusal_) refusal_ = status;
+}
+
+void BidiStreamReactor::Flush() {
+  NextSteps steps;
+  {
+    std::lock_guard lock(mutex_);
+    steps = Advance();
+  }
+  Take(std::move(steps));
+}
+
 void BidiStreamReactor::OnWriteDone(bool ok) {
   if (ok) tracker_.CountOut();
   OnWriteSlotFreed(ok);
@@ -67,13 +182,47 @@ void BidiStreamReactor::OnWriteDone(bool ok) {
 
 void BidiStreamReactor::OnWriteSlotFreed(bool usable) {
   NextSteps steps;
+  bool leave = false;
   {
     std::lock_guard lock(mutex_);
     write_in_flight_ = false;
-    if (!usable) {
-      write_failed_ = true;  // the call is over for the client: drop what is queued
+    if (!usable) {  // the call is over for the client: drop what is queued
+      call_dead_ = true;
       replies_.clear();
+      leave = LeaveRoom();
     }
+    steps = Advance();
+  }
+  if (leave) rooms_.Leave(room_, member_name_, this);
+  Take(std::move(steps));
+}
+
+void BidiStreamReactor::OnCancel() {
+  timer_.Cancel();
+  NextSteps steps;
+  bool leave = false;
+  {
+    std::lock_guard lock(mutex_);
+    call_dead_ = true;
+    replies_.clear();
+    leave = LeaveRoom();
+    steps = Advance();
+  }
+  if (leave) rooms_.Leave(room_, member_name_, this);  // the others hear of it at once
+  Take(std::move(steps));
+}
+
+void BidiStreamReactor::CancelStuckWrite() {
+  {
+    std::lock_guard lock(mutex_);
+    if (finished_ || !write_in_flight_ || cancelling_) return;
+    cancelling_ = true;  // keeps the call (and so the context) from finishing meanwhile
+  }
+  context_->TryCancel();  // fails the stuck write; OnWriteDone finishes the call
+  NextSteps steps;
+  {
+    std::lock_guard lock(mutex_);
+    cancelling_ = false;
     steps = Advance();
   }
   Take(std::move(steps));
@@ -95,22 +244,48 @@ BidiStreamReactor::NextSteps BidiStreamReactor::Advance() {
       write_in_flight_ = steps.write = true;
     }
   }
-  const bool reading_ended = client_half_closed_ || refusal_ || write_failed_;
-  if (!read_in_flight_ && !reading_ended && replies_.size() < limits_.bidi_replies_in_flight) {
-    read_in_flight_ = steps.read = true;
+  if (cut_off_ && write_in_flight_ && !grace_started_) {
+    grace_started_ = steps.start_grace = true;
   }
-  if (reading_ended && !read_in_flight_ && !write_in_flight_ && replies_.empty()) {
+  const bool room_mode = !room_.empty();
+  const bool reading_ended = client_half_closed_ || refusal_ || call_dead_;
+  if (!read_in_flight_ && !reading_ended &&
+      (room_mode || replies_.size() < limits_.bidi_replies_in_flight)) {
+    read_in_flight_ = steps.read = true;
+    read_starting_ = steps.read_in_room = room_mode;
+  }
+  // A room member that the server ends (closing, cut off) does not wait for its pending read:
+  // the client may never send again, and Finish fails that read, once StartRead has been
+  // called. A cancelled call waits for it: the cancel fails it at once. A plain stream's reads
+  // have already stopped by then.
+  const bool reads_settled =
+      !read_in_flight_ || (room_mode && !read_starting_ && refusal_ && !call_dead_);
+  if (reading_ended && reads_settled && !write_in_flight_ && !cancelling_ && replies_.empty()) {
     finished_ = true;
-    steps.finish = write_failed_ ? grpc::Status::CANCELLED : refusal_.value_or(grpc::Status::OK);
+    steps.finish = call_dead_ ? grpc::Status::CANCELLED : refusal_.value_or(grpc::Status::OK);
   }
   return steps;
 }
 
 void BidiStreamReactor::Take(NextSteps steps) {
-  if (steps.read) StartRead(&request_);
   if (steps.write) StartWrite(&reply_in_flight_);
   if (steps.wait_first_reply_delay) {
     timer_.Wait(knobs_.first_reply_delay, [this](bool elapsed) { OnWriteSlotFreed(elapsed); });
+  }
+  if (steps.start_grace) {
+    timer_.Wait(limits_.slow_consumer_grace, [self = shared_from_this()](bool elapsed) {
+      if (elapsed) self->CancelStuckWrite();
+    });
+  }
+  if (steps.read) StartRead(&request_);
+  if (steps.read_in_room) {  // now a room member's call may end with this read pending
+    NextSteps after_read;
+    {
+      std::lock_guard lock(mutex_);
+      read_starting_ = false;
+      after_read = Advance();
+    }
+    Take(std::move(after_read));
   }
   if (steps.finish) {
     finished_with_ = *steps.finish;
@@ -119,8 +294,15 @@ void BidiStreamReactor::Take(NextSteps steps) {
 }
 
 void BidiStreamReactor::OnDone() {
+  timer_.Cancel();  // a pending grace wait lets go of this reactor now
+  bool leave = false;
+  {
+    std::lock_guard lock(mutex_);
+    leave = LeaveRoom();
+  }
+  if (leave) rooms_.Leave(room_, member_name_, this);
   tracker_.Report(finished_with_);
-  delete this;
+  self_.reset();  // may delete this: nothing after
 }
 
 }  // namespace greeter

@@ -4,54 +4,88 @@
 
 #include <asio/io_context.hpp>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <optional>
+#include <string>
 
 #include "greet.pb.h"
 #include "server/call_knobs.h"
 #include "server/call_tracker.h"
 #include "server/cancellable_timer.h"
+#include "server/room_member.h"
+#include "server/rooms.h"
 #include "server/server_limits.h"
 
 namespace greeter {
 
-// SayHelloBidiStream: answers each request as it arrives, keeps answering after the client
-// half-closes until every accepted request has its reply, then finishes.
+// SayHelloBidiStream, in one of two modes chosen by the first request:
+// - plain: answers each request as it arrives, keeps answering after the client half-closes
+//   until every accepted request has its reply, then finishes;
+// - room (the first request names a room): joins it, sends each later request's text to the
+//   room, and writes the room's events (joins, messages, leaves) as they come. Half-close or
+//   cancel leaves the room.
 //
-// One read and one write are in flight at most. Replies wait in a queue of at most
-// ServerLimits::bidi_replies_in_flight; when it is full the reactor stops reading, so HTTP/2 flow
-// control pushes back on the client instead of the server buffering without bound.
-// Reads and writes complete on different threads: every decision is taken under the mutex by
-// Advance(), and the gRPC calls it decides on are made after the mutex is released.
+// One read and one write are in flight at most; replies wait in a bounded queue. In plain mode a
+// full queue pauses reading, so HTTP/2 flow control pushes back on the client. In a room a full
+// queue cuts the member off (Rooms explains why); a write that stays stuck after that is
+// cancelled after ServerLimits::slow_consumer_grace.
+// Reads, writes, timers and the rooms reach this reactor on different threads: every decision is
+// taken under the mutex by Advance(), and the gRPC calls it decides on are made after the mutex
+// is released. The reactor owns itself through self_ until OnDone, and the rooms and timers hold
+// it by shared_ptr, so none of them can outlive it.
 class BidiStreamReactor final
-    : public grpc::ServerBidiReactor<greet::HelloRequest, greet::HelloReply> {
+    : public grpc::ServerBidiReactor<greet::HelloRequest, greet::HelloReply>,
+      public RoomMember,
+      public std::enable_shared_from_this<BidiStreamReactor> {
  public:
+  // Returns the reactor gRPC is given; it deletes itself after OnDone.
+  static BidiStreamReactor* Start(grpc::CallbackServerContext* context, const ServerLimits& limits,
+                                  asio::io_context& timers, Rooms& rooms, CallReporter& reporter);
+
   BidiStreamReactor(grpc::CallbackServerContext* context, const ServerLimits& limits,
-                    asio::io_context& timers, CallReporter& reporter);
+                    asio::io_context& timers, Rooms& rooms, CallReporter& reporter);
 
   void OnReadDone(bool ok) override;
   void OnWriteDone(bool ok) override;
-  void OnCancel() override { timer_.Cancel(); }
+  void OnCancel() override;
   void OnDone() override;
+
+  bool Enqueue(const greet::HelloReply& event) override;
+  void Close(const grpc::Status& status) override;
+  void Flush() override;
 
  private:
   struct NextSteps {
     bool read = false;
+    bool read_in_room = false;  // a room member's read: tell Advance once it is started
     bool write = false;
     bool wait_first_reply_delay = false;
+    bool start_grace = false;
     std::optional<grpc::Status> finish;
   };
-  void TakeRequest();                  // mutex held
+  // What the request just read asks for, decided under the mutex and done after it.
+  struct RoomAction {
+    enum { kNone, kJoin, kSay, kLeave } kind = kNone;
+    std::string text;
+  };
+  RoomAction TakeRequest();  // mutex held
+  void TakePlainRequest();   // mutex held
+  void Perform(const RoomAction& action);
   void OnWriteSlotFreed(bool usable);  // a write or the first reply's delay is over
-  NextSteps Advance();                 // mutex held
+  void CancelStuckWrite();
+  NextSteps Advance();  // mutex held
   void Take(NextSteps steps);
+  bool LeaveRoom();  // mutex held: true if the caller must tell the rooms (after unlocking)
 
   grpc::CallbackServerContext* context_;
   const ServerLimits& limits_;
+  Rooms& rooms_;
   CallTracker tracker_;
   CancellableTimer timer_;
-  greet::HelloRequest request_;        // owned by the read in flight
-  greet::HelloReply reply_in_flight_;  // owned by the write in flight
+  std::shared_ptr<BidiStreamReactor> self_;  // until OnDone
+  greet::HelloRequest request_;              // owned by the read in flight
+  greet::HelloReply reply_in_flight_;        // owned by the write in flight
   grpc::Status finished_with_;
 
   std::mutex mutex_;
@@ -60,12 +94,18 @@ class BidiStreamReactor final
   uint32_t replies_made_ = 0;
   CallKnobs knobs_;  // from the first request
   bool first_reply_delayed_ = false;
+  std::string room_, member_name_;  // set once, at the join
+  bool in_room_ = false;
+  bool cut_off_ = false;  // a slow consumer in its room
+  bool grace_started_ = false;
+  bool cancelling_ = false;  // TryCancel under way: the context must stay valid
   bool read_in_flight_ = false;
+  bool read_starting_ = false;    // decided, StartRead not yet called: the call must not end
   bool write_in_flight_ = false;  // or the first reply's delay
   bool client_half_closed_ = false;
-  bool write_failed_ = false;
+  bool call_dead_ = false;  // cancelled, or a write failed: nothing more reaches the client
   bool finished_ = false;
-  std::optional<grpc::Status> refusal_;  // a bad request ends reading; queued replies still go
+  std::optional<grpc::Status> refusal_;  // ends reading; what is queued still goes out
 };
 
 }  // namespace greeter

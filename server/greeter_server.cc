@@ -32,11 +32,14 @@ GreeterServer::~GreeterServer() { Shutdown(std::chrono::milliseconds(0)); }
 
 void GreeterServer::Shutdown(std::chrono::milliseconds drain) {
   std::call_once(shutdown_once_, [&] {
+    // Chats never end by themselves: end them now, after what is queued to each member, so
+    // the drain waits only for the calls that will end.
+    service_.rooms().CloseAll({grpc::StatusCode::UNAVAILABLE, "the server is shutting down"});
     server_->Shutdown(std::chrono::system_clock::now() + drain);
     server_->Wait();
-    // Every call is done, so no timer is waiting: the io_context can stop.
+    // Every call is done; what is left on the io_context are the ends of cancelled waits,
+    // which may hold the last reference to their reactor: let them run, then the threads end.
     keep_running_.reset();
-    io_context_.stop();
     for (auto& thread : io_threads_) thread.join();
   });
 }

@@ -34,7 +34,6 @@ class GreeterServer {
   GreeterServer& operator=(const GreeterServer&) = delete;
 
   int port() const { return port_; }
-  asio::io_context& io_context() { return io_context_; }
   const CallReporter& calls() const { return service_.reporter(); }
 
   // Stops accepting calls, lets those in flight finish for up to `drain`, cancels the rest, and

@@ -63,7 +63,7 @@ grpc::ServerReadReactor<greet::HelloRequest>* GreeterService::SayHelloClientStre
 
 grpc::ServerBidiReactor<greet::HelloRequest, greet::HelloReply>* GreeterService::SayHelloBidiStream(
     grpc::CallbackServerContext* context) {
-  return new BidiStreamReactor(context, limits_, timers_, reporter_);
+  return BidiStreamReactor::Start(context, limits_, timers_, rooms_, reporter_);
 }
 
 }  // namespace greeter

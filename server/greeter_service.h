@@ -4,6 +4,7 @@
 
 #include "greet.grpc.pb.h"
 #include "server/call_reporter.h"
+#include "server/rooms.h"
 #include "server/server_limits.h"
 
 namespace greeter {
@@ -26,11 +27,13 @@ class GreeterService final : public greet::Greeter::CallbackService {
 
   const ServerLimits& limits() const { return limits_; }
   const CallReporter& reporter() const { return reporter_; }
+  Rooms& rooms() { return rooms_; }
 
  private:
   const ServerLimits limits_;
   asio::io_context& timers_;
   CallReporter reporter_;
+  Rooms rooms_{limits_};
 };
 
 }  // namespace greeter

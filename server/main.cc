@@ -1,16 +1,13 @@
 // greeter-server: serves greet.Greeter until SIGINT or SIGTERM, then drains and exits 0.
 
-#include <unistd.h>
-
 #include <CLI/CLI.hpp>
-#include <asio/signal_set.hpp>
 #include <csignal>
-#include <future>
 #include <iostream>
 
 #include "common/duration.h"
 #include "server/call_log.h"
 #include "server/greeter_server.h"
+#include "server/shutdown_signals.h"
 
 namespace {
 
@@ -58,6 +55,23 @@ int main(int argc, char** argv) {
                  "Largest request message gRPC accepts (larger: RESOURCE_EXHAUSTED)")
       ->capture_default_str()
       ->check(CLI::Range(64, 4 << 20));
+  const std::string rooms = "Chat rooms";
+  app.add_option("--max-rooms", options.limits.max_rooms, "Most rooms open at once")
+      ->capture_default_str()
+      ->group(rooms);
+  app.add_option("--max-room-members", options.limits.max_room_members, "Most members per room")
+      ->capture_default_str()
+      ->group(rooms);
+  app.add_option("--max-text-bytes", options.limits.max_text_bytes,
+                 "Longest HelloRequest.text said in a room")
+      ->capture_default_str()
+      ->group(rooms);
+  app.add_option("--room-queue", options.limits.room_member_queue,
+                 "Events that may wait for one member; a member that falls further behind is "
+                 "cut off with RESOURCE_EXHAUSTED")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1 << 20))
+      ->group(rooms);
   app.add_flag("--quiet", quiet, "Do not log a line per finished call");
   CLI11_PARSE(app, argc, argv);
 
@@ -68,6 +82,7 @@ int main(int argc, char** argv) {
     return 2;
   }
 
+  greeter::ShutdownSignals signals;  // before the server: a signal from now on drains
   std::optional<greeter::GreeterServer> server;
   try {
     server.emplace(options, quiet ? greeter::CallObserver{} : greeter::StderrCallLog());
@@ -75,30 +90,12 @@ int main(int argc, char** argv) {
     std::cerr << "greeter-server: " << error.what() << "\n";
     return 1;
   }
-  // The first signal starts the drain; a second one exits at once.
-  std::promise<int> first_signal;
-  asio::signal_set signals(server->io_context(), SIGINT, SIGTERM);
-  std::function<void(const asio::error_code&, int)> on_signal;
-  bool draining = false;
-  on_signal = [&](const asio::error_code& error, int signal_number) {
-    if (error) return;
-    if (draining) {
-      const char message[] = "greeter-server: second signal, exiting now\n";
-      [[maybe_unused]] auto written = ::write(STDERR_FILENO, message, sizeof message - 1);
-      std::_Exit(128 + signal_number);
-    }
-    draining = true;
-    first_signal.set_value(signal_number);
-    signals.async_wait(on_signal);
-  };
-  signals.async_wait(on_signal);
 
-  // Scripts and tests wait for this line: it is printed once the port accepts connections and
-  // the signals are caught, so a SIGTERM right after it drains like any other.
+  // Scripts and tests wait for this line: it is printed once the port accepts connections.
   std::cout << "greeter-server listening on " << HostOf(options.listen) << ":" << server->port()
             << std::endl;
 
-  const int signal_number = first_signal.get_future().get();
+  const int signal_number = signals.WaitForFirst();
   std::cerr << "greeter-server: " << (signal_number == SIGINT ? "SIGINT" : "SIGTERM")
             << ": no new calls; draining for up to " << greeter::FormatDuration(*drain)
             << ", then cancelling the rest\n";

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 
@@ -15,6 +16,13 @@ struct ServerLimits {
   size_t max_client_stream_names = 1000;  // requests in one SayHelloClientStream call
   int max_receive_message_bytes = 4096;   // any one request message, enforced by gRPC itself
   size_t bidi_replies_in_flight = 16;     // replies queued per bidi call before reading pauses
+
+  // Chat rooms (bidi streams whose first request names a room).
+  size_t max_rooms = 1000;
+  size_t max_room_members = 1000;
+  size_t max_text_bytes = 1024;    // HelloRequest.text
+  size_t room_member_queue = 256;  // events waiting for one member; past that it is cut off
+  std::chrono::milliseconds slow_consumer_grace{2000};  // then a stuck write is cancelled
 };
 
 }  // namespace greeter

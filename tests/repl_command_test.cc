@@ -28,6 +28,11 @@ TEST(ReplCommand, NamesMayHaveSpacesWithOrWithoutQuotes) {
   EXPECT_EQ(Parsed<Hello>("hello Alice").name, "Alice");
   EXPECT_EQ(Parsed<Hello>("  hello   Ada Lovelace ").name, "Ada Lovelace");
   EXPECT_EQ(Parsed<Chat>("chat \"Grace Hopper\"").name, "Grace Hopper");
+  const auto in_room = Parsed<Chat>("chat Ada lobby");
+  EXPECT_EQ(in_room.name, "Ada");
+  EXPECT_EQ(in_room.room, "lobby");
+  EXPECT_EQ(Parsed<Chat>("chat Ada").room, "");
+  EXPECT_EQ(ErrorOf("chat Ada Lovelace lobby"), "usage: chat NAME [ROOM]");
   EXPECT_EQ(Parsed<Tour>("tour Zoë").name, "Zoë");
 }
 

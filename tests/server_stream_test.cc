@@ -65,13 +65,13 @@ TEST(ServerStream, RepliesAreSpacedByTheInterval) {
   TestServer server;
   auto stub = server.NewStub();
   grpc::ClientContext context;
+  const auto start = std::chrono::steady_clock::now();
   auto reader = stub->SayHelloServerStream(&context, StreamRequest("Alice", 3, 150));
   greet::HelloReply reply;
-  ASSERT_TRUE(reader->Read(&reply));  // the first reply is not delayed
-  const auto after_first = std::chrono::steady_clock::now();
-  ASSERT_TRUE(reader->Read(&reply));
-  ASSERT_TRUE(reader->Read(&reply));
-  EXPECT_GE(std::chrono::steady_clock::now() - after_first, 300ms);
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(reader->Read(&reply));
+  // Two gaps between three replies. (Measured from the start: a client that is descheduled
+  // can receive two replies back to back, but never sooner than the server sent them.)
+  EXPECT_GE(std::chrono::steady_clock::now() - start, 300ms);
   EXPECT_FALSE(reader->Read(&reply));
   EXPECT_TRUE(reader->Finish().ok());
 }
@@ -135,7 +135,7 @@ TEST(ServerStream, DeadlineExceededWhileWaitingEndsTheCallOnBothSides) {
   const auto result = ReadWholeStream(*server.NewStub(), StreamRequest("Alice", 3, 10'000), 300ms);
   EXPECT_EQ(result.status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
   EXPECT_EQ(result.replies.size(), 1u);
-  EXPECT_EQ(server.WaitForCall(3s).code, grpc::StatusCode::DEADLINE_EXCEEDED);
+  EXPECT_TRUE(EndedByClientDeadline(server.WaitForCall(3s).code));
 }
 
 }  // namespace

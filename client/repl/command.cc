@@ -62,9 +62,10 @@ const std::vector<CommandSpec>& Commands() {
       {"collect", "collect",
        "client streaming: type one name per line; an empty line or Ctrl-D sends the half-close "
        "and shows the one reply"},
-      {"chat", "chat NAME",
+      {"chat", "chat NAME [ROOM]",
        "bidirectional streaming: every line you type is sent, replies appear as they arrive; "
-       "/leave or Ctrl-D half-closes and waits for the last replies"},
+       "in a ROOM, everyone in it sees what you say and you see them come and go; /leave or "
+       "Ctrl-D half-closes and waits for the last replies"},
       {"tour", "tour NAME", "all four call shapes, one after another, on this one connection"},
       {"status", "status",
        "target, connection state and peer, calls made, messages sent and received"},
@@ -85,12 +86,15 @@ ParsedLine ParseCommand(std::string_view line) {
   const std::string& verb = words->front();
   const size_t arguments = words->size() - 1;
 
-  if (verb == "hello" || verb == "chat" || verb == "tour") {
+  if (verb == "hello" || verb == "tour") {
     if (arguments == 0) return UsageError(verb);
     std::string name = Rest(*words, 1);
     if (verb == "hello") return {Hello{std::move(name)}, ""};
-    if (verb == "chat") return {Chat{std::move(name)}, ""};
     return {Tour{std::move(name)}, ""};
+  }
+  if (verb == "chat") {
+    if (arguments == 0 || arguments > 2) return UsageError(verb);
+    return {Chat{(*words)[1], arguments == 2 ? (*words)[2] : ""}, ""};
   }
   if (verb == "stream") {
     if (arguments == 0 || arguments > 3) return UsageError(verb);

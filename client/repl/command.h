@@ -22,6 +22,7 @@ struct Stream {
 struct Collect {};
 struct Chat {
   std::string name;
+  std::string room;  // empty: the plain bidi greeting
 };
 struct Tour {
   std::string name;

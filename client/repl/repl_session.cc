@@ -67,7 +67,7 @@ std::string ReplSession::PromptText() const {
     case Mode::kCollect:
       return Coloured("name", "2") + "> ";
     case Mode::kChat:
-      return Coloured("chat", "2") + "> ";
+      return Coloured(chat_room_.empty() ? "chat" : chat_room_, "2") + "> ";
     default:
       return "greeter " + Coloured(StateName(state_), StateColour(state_)) + "> ";
   }
@@ -128,7 +128,9 @@ void ReplSession::OnLine(std::optional<std::string> line) {
 }
 
 void ReplSession::SendLine(std::string line) {
-  if (call_->send(Request(std::move(line)))) ++messages_sent_;
+  auto request =
+      chat_room_.empty() ? Request(std::move(line)) : CallSettings::SayRequest(std::move(line));
+  if (call_->send(std::move(request))) ++messages_sent_;
 }
 
 void ReplSession::Execute(const Command& command) {
@@ -294,7 +296,10 @@ void ReplSession::StartChat(const Chat& command) {
   call.close = [chat] { chat->Close(); };
   mode_ = Mode::kChat;
   Notice("each line is sent as you type it; /leave or Ctrl-D ends the chat\n");
-  SendLine(command.name);
+  chat_room_ = command.room;
+  auto first = Request(command.name);
+  if (!chat_room_.empty()) first.set_room(chat_room_);
+  if (chat->Send(std::move(first))) ++messages_sent_;
   Prompt();
 }
 

@@ -82,6 +82,7 @@ class ReplSession {
   Mode mode_ = Mode::kCommand;
   std::optional<ActiveCall> call_;
   uint64_t last_call_id_ = 0;
+  std::string chat_room_;  // the room of the chat in progress, if any
   bool quitting_ = false;
 
   grpc_connectivity_state state_ = GRPC_CHANNEL_IDLE;

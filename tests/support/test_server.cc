@@ -26,7 +26,10 @@ TestServer::TestServer(ServerLimits limits, int port)
       }) {}
 
 std::shared_ptr<grpc::Channel> TestServer::NewChannel() const {
-  return grpc::CreateChannel(target(), grpc::InsecureChannelCredentials());
+  auto channel = grpc::CreateChannel(target(), grpc::InsecureChannelCredentials());
+  std::lock_guard lock(channels_mutex_);
+  channels_.push_back(channel);
+  return channel;
 }
 
 std::unique_ptr<greet::Greeter::Stub> TestServer::NewStub() const {

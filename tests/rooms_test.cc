@@ -1,0 +1,328 @@
+// Chat rooms on the bidi stream: joins, fan-out in one order, leaves, limits, slow consumers.
+
+#include <grpcpp/client_context.h>
+#include <gtest/gtest.h>
+
+#include <condition_variable>
+#include <csignal>
+
+#include "client/bidi_call.h"
+#include "tests/support/child_process.h"
+#include "tests/support/test_server.h"
+
+namespace greeter::testing {
+namespace {
+
+// One member of a room, on the client library's bidi call: collects every event it receives.
+class Member {
+ public:
+  Member(greet::Greeter::Stub& stub, const std::string& name, const std::string& room) {
+    CallSettings settings;
+    settings.deadline = 60s;
+    call_ = BidiCall::Start(stub, settings,
+                            {[this](const greet::HelloReply& reply) {
+                               std::lock_guard lock(mutex_);
+                               if (reply.event() == greet::MESSAGE) ++messages_;
+                               events_.push_back(reply);
+                               changed_.notify_all();
+                             },
+                             [this](const grpc::Status& status) {
+                               std::lock_guard lock(mutex_);
+                               status_ = status;
+                               changed_.notify_all();
+                             }});
+    call_->Send(CallSettings{}.JoinRequest(name, room));
+  }
+  ~Member() {  // the call's handlers refer to this member: wait for its end
+    call_->Cancel();
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return status_.has_value(); });
+  }
+
+  void Say(const std::string& text) { call_->Send(CallSettings::SayRequest(text)); }
+  void Leave() { call_->Close(); }
+  void Cancel() { call_->Cancel(); }
+
+  // Waits until an event matches; returns it, or fails the test after `timeout`.
+  greet::HelloReply WaitForEvent(const std::function<bool(const greet::HelloReply&)>& match,
+                                 std::chrono::milliseconds timeout = 10s) {
+    std::unique_lock lock(mutex_);
+    size_t seen = 0;
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (true) {
+      for (; seen < events_.size(); ++seen) {
+        if (match(events_[seen])) return events_[seen];
+      }
+      if (changed_.wait_until(lock, deadline) == std::cv_status::timeout) {
+        ADD_FAILURE() << "no such event within " << timeout.count() << "ms";
+        return {};
+      }
+    }
+  }
+  greet::HelloReply WaitFor(greet::RoomEvent kind, const std::string& sender) {
+    return WaitForEvent(
+        [&](const greet::HelloReply& e) { return e.event() == kind && e.sender() == sender; });
+  }
+  std::vector<greet::HelloReply> WaitForMessages(size_t count) {
+    WaitForMessageCount(count);
+    std::lock_guard lock(mutex_);
+    return Messages();
+  }
+  void WaitForMessageCount(size_t count) {
+    std::unique_lock lock(mutex_);
+    const bool arrived = changed_.wait_for(lock, 30s, [&] { return messages_ >= count; });
+    EXPECT_TRUE(arrived) << "got " << messages_ << " of " << count << " messages";
+  }
+  grpc::Status WaitForStatus(std::chrono::milliseconds timeout = 10s) {
+    std::unique_lock lock(mutex_);
+    if (!changed_.wait_for(lock, timeout, [&] { return status_.has_value(); })) {
+      ADD_FAILURE() << "the call did not end";
+      return {grpc::StatusCode::UNKNOWN, "did not end"};
+    }
+    return *status_;
+  }
+
+ private:
+  std::vector<greet::HelloReply> Messages() const {  // mutex held
+    std::vector<greet::HelloReply> messages;
+    for (const auto& e : events_) {
+      if (e.event() == greet::MESSAGE) messages.push_back(e);
+    }
+    return messages;
+  }
+
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::vector<greet::HelloReply> events_;
+  size_t messages_ = 0;
+  std::optional<grpc::Status> status_;
+  std::shared_ptr<BidiCall> call_;
+};
+
+TEST(Rooms, NewcomerIsWelcomedAndToldWhoIsThereAndTheOthersHearOfIt) {
+  TestServer server;
+  auto stub = server.NewStub();
+  Member alice(*stub, "Alice", "lobby");
+  const auto alone = alice.WaitFor(greet::WELCOME, "Alice");
+  EXPECT_EQ(alone.message(), "Hello Alice, welcome to lobby");
+  EXPECT_EQ(alone.room(), "lobby");
+  EXPECT_TRUE(alone.members().empty());
+
+  Member bob(*stub, "Bob", "lobby");
+  const auto welcome = bob.WaitFor(greet::WELCOME, "Bob");
+  EXPECT_EQ(std::vector<std::string>(welcome.members().begin(), welcome.members().end()),
+            std::vector<std::string>{"Alice"});
+  const auto joined = alice.WaitFor(greet::JOINED, "Bob");
+  EXPECT_EQ(joined.message(), "Bob joined");
+  EXPECT_EQ(joined.room_sequence(), welcome.room_sequence());  // one event, one number
+}
+
+TEST(Rooms, EveryMessageReachesEveryMemberTheSenderIncluded) {
+  TestServer server;
+  auto stub = server.NewStub();
+  Member alice(*stub, "Alice", "lobby");
+  alice.WaitFor(greet::WELCOME, "Alice");
+  Member bob(*stub, "Bob", "lobby");
+  alice.WaitFor(greet::JOINED, "Bob");
+  alice.Say("hi Bob");
+  bob.Say("hi Alice");
+  const auto alice_saw = alice.WaitForMessages(2);
+  const auto bob_saw = bob.WaitForMessages(2);
+  ASSERT_EQ(alice_saw.size(), 2u);
+  ASSERT_EQ(bob_saw.size(), 2u);
+  for (size_t i = 0; i < 2; ++i) {  // the same order, with the same numbers, for both
+    EXPECT_EQ(alice_saw[i].room_sequence(), bob_saw[i].room_sequence());
+    EXPECT_EQ(alice_saw[i].text(), bob_saw[i].text());
+    EXPECT_EQ(alice_saw[i].sender(), bob_saw[i].sender());
+  }
+  const auto from_alice = bob.WaitFor(greet::MESSAGE, "Alice");
+  EXPECT_EQ(from_alice.text(), "hi Bob");
+  EXPECT_EQ(from_alice.message(), "Alice: hi Bob");
+}
+
+TEST(Rooms, AHundredMembersAllSeeEveryMessageInTheSameOrder) {
+  TestServer server;
+  auto stub = server.NewStub();
+  constexpr size_t kMembers = 100;
+  std::vector<std::unique_ptr<Member>> members;
+  for (size_t i = 0; i < kMembers; ++i) {
+    members.push_back(std::make_unique<Member>(*stub, "m" + std::to_string(i), "big"));
+    members.back()->WaitFor(greet::WELCOME, "m" + std::to_string(i));
+  }
+  for (size_t i = 0; i < kMembers; ++i) members[i]->Say("from m" + std::to_string(i));
+  const auto reference = members[0]->WaitForMessages(kMembers);
+  ASSERT_EQ(reference.size(), kMembers);
+  for (size_t i = 1; i < kMembers; ++i) {
+    const auto seen = members[i]->WaitForMessages(kMembers);
+    ASSERT_EQ(seen.size(), kMembers) << "member " << i;
+    for (size_t j = 0; j < kMembers; ++j) {
+      ASSERT_EQ(seen[j].room_sequence(), reference[j].room_sequence()) << "member " << i;
+      ASSERT_EQ(seen[j].text(), reference[j].text());
+    }
+  }
+  for (size_t j = 1; j < kMembers; ++j) {
+    EXPECT_GT(reference[j].room_sequence(), reference[j - 1].room_sequence());
+  }
+}
+
+TEST(Rooms, ASecondMemberWithATakenNameGetsAlreadyExists) {
+  TestServer server;
+  auto stub = server.NewStub();
+  Member alice(*stub, "Alice", "lobby");
+  alice.WaitFor(greet::WELCOME, "Alice");
+  Member impostor(*stub, "Alice", "lobby");
+  const auto status = impostor.WaitForStatus();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::ALREADY_EXISTS);
+  EXPECT_EQ(status.error_message(), "name: Alice is already in room lobby");
+  Member elsewhere(*stub, "Alice", "kitchen");  // names are unique per room only
+  elsewhere.WaitFor(greet::WELCOME, "Alice");
+}
+
+TEST(Rooms, HalfCloseLeavesTheRoomAndTheOthersAreTold) {
+  TestServer server;
+  auto stub = server.NewStub();
+  Member alice(*stub, "Alice", "lobby");
+  alice.WaitFor(greet::WELCOME, "Alice");
+  Member bob(*stub, "Bob", "lobby");
+  alice.WaitFor(greet::JOINED, "Bob");
+  bob.Leave();
+  EXPECT_TRUE(bob.WaitForStatus().ok());
+  EXPECT_EQ(alice.WaitFor(greet::LEFT, "Bob").message(), "Bob left");
+}
+
+TEST(Rooms, CancelLeavesTheRoomPromptly) {
+  TestServer server;
+  auto stub = server.NewStub();
+  Member alice(*stub, "Alice", "lobby");
+  alice.WaitFor(greet::WELCOME, "Alice");
+  Member bob(*stub, "Bob", "lobby");
+  alice.WaitFor(greet::JOINED, "Bob");
+  bob.Cancel();
+  alice.WaitFor(greet::LEFT, "Bob");
+  Member bob_again(*stub, "Bob", "lobby");  // the name is free again
+  bob_again.WaitFor(greet::WELCOME, "Bob");
+}
+
+TEST(Rooms, AKilledClientIsRemovedAndTheRoomIsTold) {
+  TestServer server;
+  auto stub = server.NewStub();
+  Member alice(*stub, "Alice", "lobby");
+  alice.WaitFor(greet::WELCOME, "Alice");
+  ChildProcess bob(
+      {GREETER_CLIENT_BIN, "--target", server.target(), "chat", "Bob", "--room", "lobby"});
+  alice.WaitFor(greet::JOINED, "Bob");
+  bob.Signal(SIGKILL);
+  alice.WaitFor(greet::LEFT, "Bob");
+}
+
+TEST(Rooms, TextIsRequiredAndLimitedAndABadOneEndsOnlyThatMember) {
+  ServerLimits limits;
+  limits.max_text_bytes = 10;
+  TestServer server(limits);
+  auto stub = server.NewStub();
+  Member alice(*stub, "Alice", "lobby");
+  alice.WaitFor(greet::WELCOME, "Alice");
+  Member bob(*stub, "Bob", "lobby");
+  bob.WaitFor(greet::WELCOME, "Bob");
+  bob.Say("far too long a text");
+  const auto status = bob.WaitForStatus();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message(), "text: must be 1 to 10 bytes of UTF-8, got 19");
+  alice.WaitFor(greet::LEFT, "Bob");
+  alice.Say("still here");
+  EXPECT_EQ(alice.WaitFor(greet::MESSAGE, "Alice").text(), "still here");
+}
+
+TEST(Rooms, RoomAndMemberLimitsAreResourceExhausted) {
+  ServerLimits limits;
+  limits.max_rooms = 1;
+  limits.max_room_members = 2;
+  TestServer server(limits);
+  auto stub = server.NewStub();
+  Member a(*stub, "A", "one");
+  a.WaitFor(greet::WELCOME, "A");
+  Member b(*stub, "B", "one");
+  b.WaitFor(greet::WELCOME, "B");
+  Member c(*stub, "C", "one");
+  EXPECT_EQ(c.WaitForStatus().error_message(), "room: one has its limit of 2 members");
+  Member d(*stub, "D", "two");
+  const auto status = d.WaitForStatus();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(status.error_message(), "room: the server has its limit of 1 rooms");
+}
+
+TEST(Rooms, AnEmptyRoomIsRemoved) {
+  ServerLimits limits;
+  limits.max_rooms = 1;
+  TestServer server(limits);
+  auto stub = server.NewStub();
+  {
+    Member a(*stub, "A", "first");
+    a.WaitFor(greet::WELCOME, "A");
+    a.Leave();
+    EXPECT_TRUE(a.WaitForStatus().ok());
+  }
+  Member b(*stub, "B", "second");  // the only room slot is free again
+  b.WaitFor(greet::WELCOME, "B");
+}
+
+TEST(Rooms, AMemberThatNeverReadsIsCutOffWhileTheOthersGetEverything) {
+  ServerLimits limits;
+  limits.room_member_queue = 8;
+  limits.max_text_bytes = 48 * 1024;
+  limits.max_receive_message_bytes = 64 * 1024;
+  limits.slow_consumer_grace = 30s;  // so the status it gets is the policy's, not a cancel
+  TestServer server(limits);
+  auto stub = server.NewStub();
+
+  // The slow member: joins, then reads nothing until the end.
+  grpc::ClientContext slow_context;
+  auto slow = stub->SayHelloBidiStream(&slow_context);
+  ASSERT_TRUE(slow->Write(CallSettings{}.JoinRequest("Slow", "lobby")));
+
+  Member talker(*stub, "Talker", "lobby");
+  talker.WaitFor(greet::WELCOME, "Talker");
+  Member listener(*stub, "Listener", "lobby");
+  listener.WaitFor(greet::WELCOME, "Listener");
+
+  // The others keep up (the talker waits for each message to reach the listener); the slow
+  // member's windows fill, then its queue, and it is cut off.
+  constexpr size_t kMessages = 300;  // 14 MiB: far more than the slow member's windows hold
+  const std::string text(48 * 1024 - 8, 'x');
+  for (size_t i = 1; i <= kMessages; ++i) {
+    talker.Say(text);
+    listener.WaitForMessageCount(i);
+  }
+  talker.WaitForMessageCount(kMessages);
+  listener.WaitFor(greet::LEFT, "Slow");  // the room was told
+
+  // Now the slow member reads: what had reached it, then the policy's status.
+  greet::HelloReply reply;
+  size_t received = 0;
+  while (slow->Read(&reply)) ++received;
+  EXPECT_LT(received, kMessages);
+  const auto status = slow->Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_NE(status.error_message().find("reads too slowly"), std::string::npos)
+      << status.error_message();
+}
+
+TEST(Rooms, ServerShutdownEndsEveryMemberWithUnavailableWithoutWaitingOutTheDrain) {
+  TestServer server;
+  auto stub = server.NewStub();
+  Member alice(*stub, "Alice", "lobby");
+  alice.WaitFor(greet::WELCOME, "Alice");
+  Member bob(*stub, "Bob", "kitchen");
+  bob.WaitFor(greet::WELCOME, "Bob");
+  const auto start = std::chrono::steady_clock::now();
+  server.Shutdown(30s);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 10s);
+  for (auto* member : {&alice, &bob}) {
+    const auto status = member->WaitForStatus();
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
+    EXPECT_EQ(status.error_message(), "the server is shutting down");
+  }
+}
+
+}  // namespace
+}  // namespace greeter::testing
