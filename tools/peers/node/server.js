@@ -38,14 +38,20 @@ async function sayHelloServerStream(call) {
   const { name } = call.request;
   const count = call.request.count ?? 3;
   const intervalMs = call.request.interval_ms ?? 100;
-  let cancelled = false;
-  call.on('cancelled', () => { cancelled = true; });
-  for (let sequence = 1; sequence <= count && !cancelled; sequence++) {
-    if (sequence > 1 && intervalMs > 0) await sleep(intervalMs);
-    const more = call.write({ message: `Hello ${name} (${sequence} of ${count})`, sequence });
-    if (!more && !cancelled) await Promise.race([once(call, 'drain'), once(call, 'cancelled')]);
+  // A cancel aborts the wait in progress, whichever it is (interval or backpressure).
+  const cancelled = new AbortController();
+  call.once('cancelled', () => cancelled.abort());
+  const { signal } = cancelled;
+  try {
+    for (let sequence = 1; sequence <= count; sequence++) {
+      if (sequence > 1 && intervalMs > 0) await sleep(intervalMs, undefined, { signal });
+      const more = call.write({ message: `Hello ${name} (${sequence} of ${count})`, sequence });
+      if (!more) await once(call, 'drain', { signal });
+    }
+    call.end();
+  } catch (error) {
+    if (error.name !== 'AbortError') throw error;  // cancelled: nothing more to send
   }
-  if (!cancelled) call.end();
 }
 
 function sayHelloClientStream(call, callback) {
