@@ -60,7 +60,6 @@ def results_table(results, kinds, scenarios_run):
                     cell += f" ({ratio:.2f}×)"
             cells.append(cell)
         lines.append("| " + " | ".join(cells) + " |")
-    lines.append("| room fan-out | – | not yet: rooms are not implemented |" + " |" * (len(kinds) - 1))
     return "\n".join(lines)
 
 
@@ -131,7 +130,7 @@ def markdown(results, kinds, scenarios_run, machine, timing):
         "a ratio below 1 favours it). † marks a throughput where greeter-bench used its whole "
         "core and the server did not: the generator, not the server, set the figure. ‡ marks a "
         f"figure taken while other processes used {DISTURBED_CORES} cores or more: re-run it on a "
-        "quiet machine.",
+        "quiet machine. – : not measured (only greeter-server has chat rooms).",
         "",
         results_table(results, kinds, scenarios_run),
         "",

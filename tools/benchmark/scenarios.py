@@ -31,6 +31,7 @@ class Scenario:
     streams: int = 0  # idle-memory: streams to hold open
     connections: int = 0  # idle-memory
     in_quick: bool = True
+    servers: tuple = ()  # only these server keys (empty: all), for what only greeter-server has
 
 
 def _bench(*args):
@@ -60,6 +61,10 @@ SCENARIOS = [
     Scenario("bidi-16x16", "bidi throughput, 16 streams x 16 requests in flight",
              "greeter-bench", _bench("--mode", "bidi", "--messages", "0", "--window", "16",
                                      "--connections", "4", "--concurrency", "16")),
+    Scenario("fanout-16", "room fan-out, 16 members of one room, each with 1 text in flight",
+             "greeter-bench", _bench("--mode", "fanout", "--messages", "0", "--window", "1",
+                                     "--connections", "4", "--concurrency", "16"),
+             servers=("greeter",)),
     Scenario("idle-1k", "idle bidi streams, 1,000 on 10 connections", "idle-memory",
              streams=1000, connections=10),
     Scenario("idle-10k", "idle bidi streams, 10,000 on 100 connections", "idle-memory",
@@ -139,6 +144,9 @@ ROWS = [
     Row("bidi-ping-pong", "p99 round trip, µs", _microseconds("latency_ns", "p99"), False),
     Row("bidi-16x16", "messages/s", _get("messages_per_second"), True, throughput=True),
     Row("bidi-16x16", "server CPU µs per message", _get("server_cpu_us_per_message"), False, 2),
+    Row("fanout-16", "messages delivered/s", _get("messages_per_second"), True, throughput=True),
+    Row("fanout-16", "p50 write-to-delivery, µs", _microseconds("latency_ns", "p50"), False),
+    Row("fanout-16", "server CPU µs per delivery", _get("server_cpu_us_per_message"), False, 2),
     Row("idle-1k", "KiB per idle stream", _get("kib_per_stream"), False, 1),
     Row("idle-10k", "KiB per idle stream", _get("kib_per_stream"), False, 1),
 ]

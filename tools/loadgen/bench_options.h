@@ -14,7 +14,7 @@ enum class Mode {
   kClientStream,  // SayHelloClientStream: --messages requests per call
   kBidi,          // SayHelloBidiStream: --messages requests per stream, --window in flight
   kIdleBidi,      // open --concurrency bidi streams, hold them idle (memory per stream)
-  kFanout,        // rooms: not implemented by the server yet
+  kFanout,        // SayHelloBidiStream in chat rooms: every text goes to every member
 };
 
 std::optional<Mode> ParseMode(std::string_view text);
@@ -32,6 +32,7 @@ struct BenchOptions {
   double rate = 0;                   // calls started per second (open loop); 0: closed loop
   uint32_t messages = 100;           // per stream; 0 for bidi: until the run ends
   uint32_t window = 1;               // bidi: requests sent and not yet answered, per stream
+  int rooms = 1;                     // fanout: members are spread round-robin over the rooms
   uint32_t payload_bytes = 16;       // size of HelloRequest.name
   uint32_t reply_padding_bytes = 0;  // HelloRequest.reply_padding_bytes
   // Per call, sent as grpc-timeout. None by default: a deadline costs the server a timer per

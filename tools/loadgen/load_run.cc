@@ -11,6 +11,7 @@
 #include "tools/loadgen/client_stream_call.h"
 #include "tools/loadgen/connections.h"
 #include "tools/loadgen/cpu_time.h"
+#include "tools/loadgen/fanout_member.h"
 #include "tools/loadgen/idle_streams.h"
 #include "tools/loadgen/server_stream_call.h"
 #include "tools/loadgen/unary_call.h"
@@ -33,6 +34,8 @@ CallStarter StarterFor(Mode mode) {
       return StartClientStreamCall;
     case Mode::kBidi:
       return StartBidiStream;
+    case Mode::kFanout:
+      return StartFanoutMember;
     default:
       throw std::logic_error("no call starter for this mode");
   }

@@ -19,10 +19,6 @@ using greeter::bench::Mode;
 
 // Checks what CLI11 cannot check per option. Returns a message, empty when all is well.
 std::string CheckOptions(const BenchOptions& options) {
-  if (options.mode == Mode::kFanout) {
-    return "--mode fanout: rooms are not implemented by greeter-server yet; this mode comes with "
-           "them";
-  }
   if (options.mode == Mode::kClientStream && options.messages == 0) {
     return "--mode client-stream needs --messages of at least 1";
   }
@@ -30,7 +26,9 @@ std::string CheckOptions(const BenchOptions& options) {
       options.mode != Mode::kClientStream) {
     return "--rate paces calls: it works with unary, server-stream and client-stream";
   }
-  if (options.mode == Mode::kBidi && options.window == 0) return "--window must be at least 1";
+  if ((options.mode == Mode::kBidi || options.mode == Mode::kFanout) && options.window == 0) {
+    return "--window must be at least 1";
+  }
   return {};
 }
 
@@ -73,12 +71,17 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::Range(0.0, 1e7));
   app.add_option("--messages", options.messages,
-                 "Per call: server-stream replies, client-stream requests, bidi requests "
-                 "(0 for bidi: until the end of the run)")
+                 "Per call: server-stream replies, client-stream requests, bidi requests, fanout "
+                 "texts per member (0 for bidi and fanout: until the end of the run)")
       ->capture_default_str();
   app.add_option("--window", options.window,
-                 "bidi: requests in flight per stream before waiting for replies (1: ping-pong)")
+                 "bidi: requests in flight per stream before waiting for replies (1: ping-pong); "
+                 "fanout: own texts per member not yet back from the room")
       ->capture_default_str();
+  app.add_option("--rooms", options.rooms,
+                 "fanout: chat rooms; the --concurrency members are spread over them")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000));
   app.add_option("--payload", options.payload_bytes,
                  "Bytes of HelloRequest.name in every request (the server must accept them: "
                  "greeter-server --max-name-bytes)")

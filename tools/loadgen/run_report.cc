@@ -39,6 +39,8 @@ const char* LatencyUnit(Mode mode) {
       return "request-reply round trip";
     case Mode::kIdleBidi:
       return "stream opening (first reply)";
+    case Mode::kFanout:
+      return "room message, from its write to each member's receipt";
     default:
       return "call";
   }
@@ -124,6 +126,7 @@ nlohmann::json ToJson(const RunReport& report) {
       {"rate", options.rate},
       {"messages_per_call", options.messages},
       {"window", options.window},
+      {"rooms", options.rooms},
       {"payload_bytes", options.payload_bytes},
       {"seconds", report.seconds},
       {"calls_ok", stats.calls_ok},
