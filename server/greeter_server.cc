@@ -1,11 +1,26 @@
 #include "server/greeter_server.h"
 
+#include <grpcpp/ext/channelz_service_plugin.h>
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server_builder.h>
 
 #include <stdexcept>
 
 namespace greeter {
+namespace {
+
+// The standard services tools expect: grpc.health.v1 (grpc_health_probe, Kubernetes probes),
+// reflection (grpcurl, evans) and channelz. gRPC adds them to every server built after these
+// calls, so they run before the builder.
+void EnableEcosystemServices() {
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::channelz::experimental::InitChannelzService();
+}
+
+}  // namespace
 
 GreeterServer::GreeterServer(const ServerOptions& options, CallObserver observer)
     : keep_running_(io_context_.get_executor()),
@@ -13,7 +28,9 @@ GreeterServer::GreeterServer(const ServerOptions& options, CallObserver observer
   for (int i = 0; i < std::max(1, options.io_threads); ++i) {
     io_threads_.emplace_back([this] { io_context_.run(); });
   }
+  EnableEcosystemServices();
   grpc::ServerBuilder builder;
+  builder.AddChannelArgument(GRPC_ARG_ENABLE_CHANNELZ, 1);
   builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(), &port_);
   // gRPC sets SO_REUSEPORT by default: a second server would then share the port silently.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
@@ -26,12 +43,18 @@ GreeterServer::GreeterServer(const ServerOptions& options, CallObserver observer
     for (auto& thread : io_threads_) thread.join();
     throw std::runtime_error("cannot listen on " + options.listen);
   }
+  // The default health service reports "" (the whole server) SERVING by itself; name ours too,
+  // so a probe can ask for greet.Greeter.
+  server_->GetHealthCheckService()->SetServingStatus(greet::Greeter::service_full_name(), true);
+  server_->GetHealthCheckService()->SetServingStatus("", true);
 }
 
 GreeterServer::~GreeterServer() { Shutdown(std::chrono::milliseconds(0)); }
 
 void GreeterServer::Shutdown(std::chrono::milliseconds drain) {
   std::call_once(shutdown_once_, [&] {
+    // First of all: probes and health watchers must see the drain before the port closes.
+    server_->GetHealthCheckService()->SetServingStatus(false);
     // Chats never end by themselves: end them now, after what is queued to each member, so
     // the drain waits only for the calls that will end.
     service_.rooms().CloseAll({grpc::StatusCode::UNAVAILABLE, "the server is shutting down"});

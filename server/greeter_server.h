@@ -36,9 +36,10 @@ class GreeterServer {
   int port() const { return port_; }
   const CallReporter& calls() const { return service_.reporter(); }
 
-  // Stops accepting calls, lets those in flight finish for up to `drain`, cancels the rest, and
-  // returns when every call is done. Idempotent. Blocks: never call it from a gRPC reaction or an
-  // asio handler of this server (they are what it waits for).
+  // Reports NOT_SERVING on the health service, stops accepting calls, lets those in flight finish
+  // for up to `drain`, cancels the rest, and returns when every call is done. Idempotent. Blocks:
+  // never call it from a gRPC reaction or an asio handler of this server (they are what it waits
+  // for).
   void Shutdown(std::chrono::milliseconds drain);
 
  private:
