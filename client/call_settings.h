@@ -61,6 +61,14 @@ struct CallHandlers {
   std::function<void(const greet::HelloReply&)> on_reply;
   std::function<void(const grpc::Status&)> on_done;
   std::function<void(const Metadata& initial, const Metadata& trailing)> on_metadata = {};
+
+  // The end of a call, from its OnDone: the server's metadata, then the status.
+  void Finished(const grpc::ClientContext& context, const grpc::Status& status) const {
+    if (on_metadata) {
+      on_metadata(context.GetServerInitialMetadata(), context.GetServerTrailingMetadata());
+    }
+    if (on_done) on_done(status);
+  }
 };
 
 }  // namespace greeter

@@ -18,11 +18,7 @@ std::shared_ptr<ClientStreamCall> ClientStreamCall::Start(greet::Greeter::Stub& 
 void ClientStreamCall::OnDone(const grpc::Status& status) {
   auto last_reference = std::move(self_);  // this may go when the function returns
   if (status.ok() && handlers_.on_reply) handlers_.on_reply(reply_);
-  if (handlers_.on_metadata) {
-    handlers_.on_metadata(context_.GetServerInitialMetadata(),
-                          context_.GetServerTrailingMetadata());
-  }
-  if (handlers_.on_done) handlers_.on_done(status);
+  handlers_.Finished(context_, status);
 }
 
 }  // namespace greeter

@@ -25,11 +25,7 @@ void ServerStreamCall::OnReadDone(bool ok) {
 
 void ServerStreamCall::OnDone(const grpc::Status& status) {
   auto last_reference = std::move(self_);  // this may go when the function returns
-  if (handlers_.on_metadata) {
-    handlers_.on_metadata(context_.GetServerInitialMetadata(),
-                          context_.GetServerTrailingMetadata());
-  }
-  if (handlers_.on_done) handlers_.on_done(status);
+  handlers_.Finished(context_, status);
 }
 
 }  // namespace greeter

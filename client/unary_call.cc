@@ -12,11 +12,7 @@ std::shared_ptr<UnaryCall> UnaryCall::Start(greet::Greeter::Stub& stub,
   stub.async()->SayHello(&call->context_, &call->request_, &call->reply_,
                          [call, handlers = std::move(handlers)](grpc::Status status) {
                            if (status.ok() && handlers.on_reply) handlers.on_reply(call->reply_);
-                           if (handlers.on_metadata) {
-                             handlers.on_metadata(call->context_.GetServerInitialMetadata(),
-                                                  call->context_.GetServerTrailingMetadata());
-                           }
-                           if (handlers.on_done) handlers.on_done(status);
+                           handlers.Finished(call->context_, status);
                          });
   return call;
 }

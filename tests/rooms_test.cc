@@ -99,6 +99,20 @@ class Member {
   std::shared_ptr<BidiCall> call_;
 };
 
+// Alice, then Bob, in the lobby; Alice has seen Bob join.
+class AliceAndBob : public ::testing::Test {
+ protected:
+  AliceAndBob() {
+    alice_.WaitFor(greet::WELCOME, "Alice");
+    bob_ = std::make_unique<Member>(*stub_, "Bob", "lobby");
+    alice_.WaitFor(greet::JOINED, "Bob");
+  }
+  TestServer server_;
+  std::unique_ptr<greet::Greeter::Stub> stub_ = server_.NewStub();
+  Member alice_{*stub_, "Alice", "lobby"};
+  std::unique_ptr<Member> bob_;
+};
+
 TEST(Rooms, NewcomerIsWelcomedAndToldWhoIsThereAndTheOthersHearOfIt) {
   TestServer server;
   auto stub = server.NewStub();
@@ -117,13 +131,9 @@ TEST(Rooms, NewcomerIsWelcomedAndToldWhoIsThereAndTheOthersHearOfIt) {
   EXPECT_EQ(joined.room_sequence(), welcome.room_sequence());  // one event, one number
 }
 
-TEST(Rooms, EveryMessageReachesEveryMemberTheSenderIncluded) {
-  TestServer server;
-  auto stub = server.NewStub();
-  Member alice(*stub, "Alice", "lobby");
-  alice.WaitFor(greet::WELCOME, "Alice");
-  Member bob(*stub, "Bob", "lobby");
-  alice.WaitFor(greet::JOINED, "Bob");
+TEST_F(AliceAndBob, EveryMessageReachesEveryMemberTheSenderIncluded) {
+  auto& bob = *bob_;
+  auto& alice = alice_;
   alice.Say("hi Bob");
   bob.Say("hi Alice");
   const auto alice_saw = alice.WaitForMessages(2);
@@ -178,28 +188,18 @@ TEST(Rooms, ASecondMemberWithATakenNameGetsAlreadyExists) {
   elsewhere.WaitFor(greet::WELCOME, "Alice");
 }
 
-TEST(Rooms, HalfCloseLeavesTheRoomAndTheOthersAreTold) {
-  TestServer server;
-  auto stub = server.NewStub();
-  Member alice(*stub, "Alice", "lobby");
-  alice.WaitFor(greet::WELCOME, "Alice");
-  Member bob(*stub, "Bob", "lobby");
-  alice.WaitFor(greet::JOINED, "Bob");
+TEST_F(AliceAndBob, HalfCloseLeavesTheRoomAndTheOthersAreTold) {
+  auto& bob = *bob_;
+  auto& alice = alice_;
   bob.Leave();
   EXPECT_TRUE(bob.WaitForStatus().ok());
   EXPECT_EQ(alice.WaitFor(greet::LEFT, "Bob").message(), "Bob left");
 }
 
-TEST(Rooms, CancelLeavesTheRoomPromptly) {
-  TestServer server;
-  auto stub = server.NewStub();
-  Member alice(*stub, "Alice", "lobby");
-  alice.WaitFor(greet::WELCOME, "Alice");
-  Member bob(*stub, "Bob", "lobby");
-  alice.WaitFor(greet::JOINED, "Bob");
-  bob.Cancel();
-  alice.WaitFor(greet::LEFT, "Bob");
-  Member bob_again(*stub, "Bob", "lobby");  // the name is free again
+TEST_F(AliceAndBob, CancelLeavesTheRoomPromptly) {
+  bob_->Cancel();
+  alice_.WaitFor(greet::LEFT, "Bob");
+  Member bob_again(*stub_, "Bob", "lobby");  // the name is free again
   bob_again.WaitFor(greet::WELCOME, "Bob");
 }
 
