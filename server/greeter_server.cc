@@ -34,6 +34,7 @@ GreeterServer::GreeterServer(const ServerOptions& options, CallObserver observer
   builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(), &port_);
   // gRPC sets SO_REUSEPORT by default: a second server would then share the port silently.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  options.connection.ApplyTo(builder);
   builder.SetMaxReceiveMessageSize(options.limits.max_receive_message_bytes);
   builder.RegisterService(&service_);
   server_ = builder.BuildAndStart();

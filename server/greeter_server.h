@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "server/call_record.h"
+#include "server/connection_options.h"
 #include "server/greeter_service.h"
 #include "server/server_limits.h"
 
@@ -20,6 +21,7 @@ namespace greeter {
 struct ServerOptions {
   std::string listen = "localhost:50051";  // host:port; port 0 picks a free one
   ServerLimits limits;
+  ConnectionOptions connection;
   int io_threads = 1;  // threads running asio: stream timers and signals
 };
 

@@ -6,6 +6,7 @@
 
 #include "common/duration.h"
 #include "server/call_log.h"
+#include "server/connection_flags.h"
 #include "server/greeter_server.h"
 #include "server/shutdown_signals.h"
 
@@ -72,6 +73,7 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::Range(1, 1 << 20))
       ->group(rooms);
+  greeter::AddConnectionFlags(app, options.connection);
   app.add_flag("--quiet", quiet, "Do not log a line per finished call");
   CLI11_PARSE(app, argc, argv);
 

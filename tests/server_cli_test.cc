@@ -98,7 +98,10 @@ TEST(ServerCli, HelpExplainsEveryFlag) {
   EXPECT_EQ(result.exit_code, 0);
   for (const char* flag :
        {"--listen", "--threads", "--drain", "--max-name-bytes", "--max-count", "--max-interval-ms",
-        "--max-client-stream-names", "--max-receive-bytes", "--quiet"}) {
+        "--max-client-stream-names", "--max-receive-bytes", "--quiet", "--keepalive-time",
+        "--keepalive-timeout", "--permit-keepalive-without-calls", "--min-ping-interval",
+        "--max-connection-idle", "--max-connection-age", "--max-connection-age-grace",
+        "--max-concurrent-streams"}) {
     EXPECT_NE(result.out.find(flag), std::string::npos) << flag;
   }
 }
@@ -106,6 +109,11 @@ TEST(ServerCli, HelpExplainsEveryFlag) {
 TEST(ServerCli, BadFlagValuesAreRefused) {
   EXPECT_NE(RunProgram({GREETER_SERVER_BIN, "--drain", "forever"}).exit_code, 0);
   EXPECT_NE(RunProgram({GREETER_SERVER_BIN, "--threads", "0"}).exit_code, 0);
+  const auto keepalive = RunProgram({GREETER_SERVER_BIN, "--keepalive-time", "often"});
+  EXPECT_NE(keepalive.exit_code, 0);
+  EXPECT_NE(keepalive.err.find("--keepalive-time: not a duration: often"), std::string::npos)
+      << keepalive.err;
+  EXPECT_NE(RunProgram({GREETER_SERVER_BIN, "--max-concurrent-streams", "0"}).exit_code, 0);
 }
 
 }  // namespace

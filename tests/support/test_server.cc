@@ -9,17 +9,24 @@
 namespace greeter::testing {
 namespace {
 
-ServerOptions LoopbackOptions(ServerLimits limits, int port) {
+ServerOptions LoopbackOptions(ServerLimits limits, int port, ConnectionOptions connection) {
   ServerOptions options;
   options.listen = "127.0.0.1:" + std::to_string(port);
   options.limits = limits;
+  options.connection = connection;
   return options;
 }
 
 }  // namespace
 
 TestServer::TestServer(ServerLimits limits, int port)
-    : server_(LoopbackOptions(limits, port), [this](const CallRecord& record) {
+    : TestServer(LoopbackOptions(limits, port, {})) {}
+
+TestServer::TestServer(ConnectionOptions connection)
+    : TestServer(LoopbackOptions({}, 0, connection)) {}
+
+TestServer::TestServer(const ServerOptions& options)
+    : server_(options, [this](const CallRecord& record) {
         std::lock_guard lock(mutex_);
         calls_.push_back(record);
         recorded_.notify_all();

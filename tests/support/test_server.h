@@ -23,6 +23,8 @@ class TestServer {
  public:
   // Port 0 picks a free one; a given port lets a test restart a server where it was.
   explicit TestServer(ServerLimits limits = {}, int port = 0);
+  // With connection options other than greeter-server's defaults.
+  explicit TestServer(ConnectionOptions connection);
 
   int port() const { return server_.port(); }
   std::string target() const { return "127.0.0.1:" + std::to_string(server_.port()); }
@@ -43,6 +45,8 @@ class TestServer {
   uint64_t messages_sent() const { return server_.calls().messages_sent(); }
 
  private:
+  explicit TestServer(const ServerOptions& options);
+
   std::mutex mutex_;
   std::condition_variable recorded_;
   std::vector<CallRecord> calls_;

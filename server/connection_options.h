@@ -1,0 +1,36 @@
+#pragma once
+
+#include <grpcpp/server_builder.h>
+
+#include <chrono>
+
+namespace greeter {
+
+// How the server treats connections: keepalive pings both ways, how long a connection may
+// live, and how many calls may share one. Zero durations mean "no limit".
+struct ConnectionOptions {
+  using Duration = std::chrono::milliseconds;
+
+  // Ping a client after this long without activity, to find connections whose peer is gone
+  // (gRPC's own default, 2 hours, leaves a dead peer's calls hanging for that long).
+  Duration keepalive_time = std::chrono::minutes(1);
+  // Close the connection when a ping is not answered within this.
+  Duration keepalive_timeout = std::chrono::seconds(20);
+  // Accept client pings on a connection with no call in flight.
+  bool permit_keepalive_without_calls = false;
+  // Shortest gap between client pings the server accepts without data being sent; pinging
+  // more often gets the connection closed (GOAWAY "too_many_pings"). gRPC's default.
+  Duration min_ping_interval = std::chrono::minutes(5);
+  // Close a connection with no call in flight for this long (0: never).
+  Duration max_connection_idle{0};
+  // Close a connection this old, so clients spread over new servers (0: never)...
+  Duration max_connection_age{0};
+  // ...after letting its calls in flight finish for this long (0: no limit).
+  Duration max_connection_age_grace{0};
+  // Calls in flight on one connection; a client queues the rest until one ends.
+  int max_concurrent_streams = 1000;
+
+  void ApplyTo(grpc::ServerBuilder& builder) const;
+};
+
+}  // namespace greeter
