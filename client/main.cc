@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "client/client_flags.h"
+#include "client/health_check.h"
 #include "client/one_shot_commands.h"
 #include "client/repl/run_repl.h"
 #include "client/reply_printer.h"
@@ -57,12 +58,25 @@ int main(int argc, char** argv) {
       app.add_subcommand("tour", "All four call shapes, one after another, on one channel");
   tour->add_option("NAME", name, "Who to greet")->required();
 
-  CLI11_PARSE(app, argc, argv);
+  std::string health_service;
+  auto* health = app.add_subcommand(
+      "health",
+      "grpc.health.v1 Check of SERVICE (default: the whole server). Exit status, as "
+      "grpc_health_probe's: 0 SERVING, 1 bad flags, 2 cannot connect, 3 the call failed, "
+      "4 NOT_SERVING or unknown service");
+  health->add_option("SERVICE", health_service, "Service to ask about, e.g. greet.Greeter");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& parse_error) {
+    const int exit_code = app.exit(parse_error);
+    return exit_code != 0 && health->parsed() ? greeter::kHealthBadFlags : exit_code;
+  }
 
   const auto [settings, error] = greeter::SettingsFrom(flags);
   if (!error.empty()) {
     std::cerr << "greeter-client: " << error << "\n";
-    return 2;
+    return *health ? greeter::kHealthBadFlags : 2;
   }
 
   if (app.get_subcommands().empty() || *repl_command) {
@@ -72,6 +86,10 @@ int main(int argc, char** argv) {
 
   // One channel for the whole process: every call below is a stream on its connection.
   auto channel = grpc::CreateChannel(flags.target, grpc::InsecureChannelCredentials());
+  if (*health) {
+    const auto timeout = settings.deadline.value_or(std::chrono::seconds(5));
+    return greeter::RunHealthCheck(channel, health_service, timeout, std::cout, std::cerr);
+  }
   auto stub = greet::Greeter::NewStub(channel);
   greeter::ReplyPrinter printer(std::cout, flags.json);
   printer.ShowMetadata(flags.show_metadata);

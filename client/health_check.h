@@ -1,0 +1,28 @@
+#pragma once
+
+#include <grpcpp/channel.h>
+
+#include <chrono>
+#include <iosfwd>
+#include <memory>
+#include <string>
+
+namespace greeter {
+
+// Exit codes of `greeter-client health`, grpc_health_probe's: scripts and probes that know one
+// know the other.
+enum HealthExit : int {
+  kHealthServing = 0,
+  kHealthBadFlags = 1,
+  kHealthConnectionFailed = 2,
+  kHealthRpcFailed = 3,
+  kHealthNotServing = 4,  // NOT_SERVING, UNKNOWN, or a service the server does not know
+};
+
+// Connects within `timeout`, asks grpc.health.v1.Health/Check about `service` ("" is the whole
+// server) within `timeout` more, prints the status on `out` (or what failed on `err`) and
+// returns the exit code.
+int RunHealthCheck(const std::shared_ptr<grpc::Channel>& channel, const std::string& service,
+                   std::chrono::milliseconds timeout, std::ostream& out, std::ostream& err);
+
+}  // namespace greeter
