@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <nlohmann/json.hpp>
 
 #include "common/status_code_names.h"
 
@@ -56,9 +57,25 @@ std::string FormatCallLogLine(const CallRecord& record) {
   return line;
 }
 
-CallObserver StderrCallLog() {
-  return [](const CallRecord& record) {
-    const std::string line = FormatCallLogLine(record);
+std::string FormatCallLogJson(const CallRecord& record) {
+  nlohmann::ordered_json line = {
+      {"time", UtcTimestampNow()},
+      {"method", record.method},
+      {"peer", record.peer},
+      {"code", std::string(StatusCodeName(record.code))},
+  };
+  if (!record.message.empty()) line["message"] = record.message;
+  line["duration_ms"] = static_cast<double>(record.duration.count()) / 1000.0;
+  line["in"] = record.messages_in;
+  line["out"] = record.messages_out;
+  // Invalid UTF-8 in a peer's status message must not throw: replace it.
+  return line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+CallObserver StderrCallLog(CallLogFormat format) {
+  return [format](const CallRecord& record) {
+    const std::string line =
+        format == CallLogFormat::kJson ? FormatCallLogJson(record) : FormatCallLogLine(record);
     std::fwrite(line.data(), 1, line.size(), stderr);  // stdio locks: lines never interleave
   };
 }

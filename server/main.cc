@@ -75,6 +75,12 @@ int main(int argc, char** argv) {
       ->group(rooms);
   greeter::AddConnectionFlags(app, options.connection);
   app.add_flag("--quiet", quiet, "Do not log a line per finished call");
+  greeter::CallLogFormat log_format = greeter::CallLogFormat::kText;
+  app.add_option("--log-format", log_format,
+                 "The line logged per finished call: text, or json (one object per line)")
+      ->transform(CLI::CheckedTransformer(std::map<std::string, greeter::CallLogFormat>{
+          {"text", greeter::CallLogFormat::kText}, {"json", greeter::CallLogFormat::kJson}}))
+      ->default_str("text");
   CLI11_PARSE(app, argc, argv);
 
   const auto drain = greeter::ParseDuration(drain_text);
@@ -87,7 +93,7 @@ int main(int argc, char** argv) {
   greeter::ShutdownSignals signals;  // before the server: a signal from now on drains
   std::optional<greeter::GreeterServer> server;
   try {
-    server.emplace(options, quiet ? greeter::CallObserver{} : greeter::StderrCallLog());
+    server.emplace(options, quiet ? greeter::CallObserver{} : greeter::StderrCallLog(log_format));
   } catch (const std::exception& error) {
     std::cerr << "greeter-server: " << error.what() << "\n";
     return 1;

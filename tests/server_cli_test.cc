@@ -43,6 +43,22 @@ TEST(ServerCli, ServesThenExitsZeroOnSigterm) {
   EXPECT_NE(server.stderr_text().find("stopped"), std::string::npos);
 }
 
+TEST(ServerCli, LogFormatJsonLogsOneObjectPerCall) {
+  ChildProcess server({GREETER_SERVER_BIN, "--listen", "127.0.0.1:0", "--log-format", "json"});
+  const auto target = StartServer(server);
+  grpc::ClientContext context;
+  greet::HelloRequest request;
+  request.set_name("Alice");
+  greet::HelloReply reply;
+  ASSERT_TRUE(StubFor(target)->SayHello(&context, request, &reply).ok());
+  server.Signal(SIGTERM);
+  EXPECT_EQ(server.Wait(10s), 0);
+  EXPECT_NE(server.stderr_text().find(R"({"time":")"), std::string::npos) << server.stderr_text();
+  EXPECT_NE(server.stderr_text().find(R"("method":"SayHello","peer":"ipv4:127.0.0.1:)"),
+            std::string::npos)
+      << server.stderr_text();
+}
+
 TEST(ServerCli, SigintDrainsAStreamInFlightThenExitsZero) {
   ChildProcess server({GREETER_SERVER_BIN, "--listen", "127.0.0.1:0", "--drain", "10s"});
   const auto target = StartServer(server);
@@ -101,7 +117,7 @@ TEST(ServerCli, HelpExplainsEveryFlag) {
         "--max-client-stream-names", "--max-receive-bytes", "--quiet", "--keepalive-time",
         "--keepalive-timeout", "--permit-keepalive-without-calls", "--min-ping-interval",
         "--max-connection-idle", "--max-connection-age", "--max-connection-age-grace",
-        "--max-concurrent-streams"}) {
+        "--max-concurrent-streams", "--log-format"}) {
     EXPECT_NE(result.out.find(flag), std::string::npos) << flag;
   }
 }
@@ -114,6 +130,7 @@ TEST(ServerCli, BadFlagValuesAreRefused) {
   EXPECT_NE(keepalive.err.find("--keepalive-time: not a duration: often"), std::string::npos)
       << keepalive.err;
   EXPECT_NE(RunProgram({GREETER_SERVER_BIN, "--max-concurrent-streams", "0"}).exit_code, 0);
+  EXPECT_NE(RunProgram({GREETER_SERVER_BIN, "--log-format", "xml"}).exit_code, 0);
 }
 
 }  // namespace

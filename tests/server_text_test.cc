@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "server/call_log.h"
 #include "server/greetings.h"
 
@@ -44,6 +46,35 @@ TEST(CallLog, StatusMessageIsQuotedAndStaysOnOneLine) {
                     0};
   EXPECT_THAT(FormatCallLogLine(record),
               EndsWith(" INVALID_ARGUMENT \"bad \\\"name\\\"\\nsecond line\" 0.0ms in=1 out=0\n"));
+}
+
+TEST(CallLog, JsonIsOneObjectPerLineWithTheSameFields) {
+  CallRecord record{"SayHello",
+                    "ipv4:127.0.0.1:5000",
+                    grpc::StatusCode::INVALID_ARGUMENT,
+                    "bad \"name\"\nsecond line",
+                    std::chrono::microseconds(1500),
+                    1,
+                    0};
+  const std::string line = FormatCallLogJson(record);
+  ASSERT_THAT(line, EndsWith("}\n"));
+  EXPECT_EQ(line.find('\n'), line.size() - 1) << "one line";
+  const auto object = nlohmann::json::parse(line);
+  EXPECT_THAT(object["time"].get<std::string>(), MatchesRegex("[0-9-]+T[0-9:.]+Z"));
+  EXPECT_EQ(object["method"], "SayHello");
+  EXPECT_EQ(object["peer"], "ipv4:127.0.0.1:5000");
+  EXPECT_EQ(object["code"], "INVALID_ARGUMENT");
+  EXPECT_EQ(object["message"], "bad \"name\"\nsecond line");
+  EXPECT_EQ(object["duration_ms"], 1.5);
+  EXPECT_EQ(object["in"], 1);
+  EXPECT_EQ(object["out"], 0);
+}
+
+TEST(CallLog, JsonLeavesOutAnEmptyMessage) {
+  CallRecord record{"SayHello", "ipv4:127.0.0.1:5000",         grpc::StatusCode::OK,
+                    "",         std::chrono::microseconds(10), 1,
+                    1};
+  EXPECT_FALSE(nlohmann::json::parse(FormatCallLogJson(record)).contains("message"));
 }
 
 }  // namespace
