@@ -19,6 +19,21 @@ void AddClientFlags(CLI::App& app, ClientFlags& flags) {
   app.add_flag("--show-metadata", flags.show_metadata,
                "Print the server's initial and trailing metadata after each call");
 
+  const std::string tls = "TLS";
+  app.add_flag("--tls", flags.tls,
+               "Connect with TLS, trusting the system's CAs (or --ca); implied by --ca, --cert, "
+               "--key")
+      ->group(tls);
+  app.add_option("--ca", flags.ca, "PEM file of the CA(s) that signed the server's certificate")
+      ->group(tls);
+  app.add_option("--cert", flags.cert, "PEM file of this client's certificate, for mutual TLS")
+      ->group(tls);
+  app.add_option("--key", flags.key, "PEM file of this client's private key, for mutual TLS")
+      ->group(tls);
+  app.add_option("--server-name", flags.server_name,
+                 "Check the server's certificate for this name instead of the target's host")
+      ->group(tls);
+
   const std::string knobs = "Test knobs (README: A target for streaming tests)";
   app.add_flag("--call-info", flags.call_info,
                "Ask for the server's view of each call: the peer it saw, whether it had seen "

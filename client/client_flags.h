@@ -22,6 +22,10 @@ struct ClientFlags {
   uint32_t fail_after = 0;
   std::string delay;
   uint32_t padding = 0;
+  // TLS: --tls, and the files of the CA to trust, and of this client's certificate and key
+  // for mutual TLS; --server-name checks the server's certificate for this name instead.
+  bool tls = false;
+  std::string ca, cert, key, server_name;
 };
 
 void AddClientFlags(CLI::App& app, ClientFlags& flags);

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "client/channel.h"
 #include "client/client_flags.h"
 #include "client/health_check.h"
 #include "client/one_shot_commands.h"
@@ -79,13 +80,20 @@ int main(int argc, char** argv) {
     return *health ? greeter::kHealthBadFlags : 2;
   }
 
+  // One channel for the whole process: every call below is a stream on its connection.
+  std::shared_ptr<grpc::Channel> channel;
+  try {
+    channel = greeter::CreateGreeterChannel(flags);
+  } catch (const std::exception& tls_error) {
+    std::cerr << "greeter-client: " << tls_error.what() << "\n";
+    return *health ? greeter::kHealthBadFlags : 2;
+  }
+
   if (app.get_subcommands().empty() || *repl_command) {
-    const int exit_code = greeter::repl::RunRepl(flags.target, settings);
+    const int exit_code = greeter::repl::RunRepl(flags.target, channel, settings);
     std::_Exit(exit_code);  // threads waiting on stdin and on the channel end with the process
   }
 
-  // One channel for the whole process: every call below is a stream on its connection.
-  auto channel = grpc::CreateChannel(flags.target, grpc::InsecureChannelCredentials());
   if (*health) {
     const auto timeout = settings.deadline.value_or(std::chrono::seconds(5));
     return greeter::RunHealthCheck(channel, health_service, timeout, std::cout, std::cerr);

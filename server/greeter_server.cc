@@ -31,7 +31,7 @@ GreeterServer::GreeterServer(const ServerOptions& options, CallObserver observer
   EnableEcosystemServices();
   grpc::ServerBuilder builder;
   builder.AddChannelArgument(GRPC_ARG_ENABLE_CHANNELZ, 1);
-  builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(), &port_);
+  builder.AddListeningPort(options.listen, ServerCredentialsFor(options.tls), &port_);
   // gRPC sets SO_REUSEPORT by default: a second server would then share the port silently.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   options.connection.ApplyTo(builder);

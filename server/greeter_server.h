@@ -15,6 +15,7 @@
 #include "server/connection_options.h"
 #include "server/greeter_service.h"
 #include "server/server_limits.h"
+#include "server/server_tls.h"
 
 namespace greeter {
 
@@ -22,6 +23,7 @@ struct ServerOptions {
   std::string listen = "localhost:50051";  // host:port; port 0 picks a free one
   ServerLimits limits;
   ConnectionOptions connection;
+  ServerTls tls;
   int io_threads = 1;  // threads running asio: stream timers and signals
 };
 

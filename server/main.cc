@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "common/duration.h"
+#include "common/pem_file.h"
 #include "server/call_log.h"
 #include "server/connection_flags.h"
 #include "server/greeter_server.h"
@@ -13,6 +14,10 @@
 namespace {
 
 std::string HostOf(const std::string& listen) { return listen.substr(0, listen.rfind(':')); }
+
+bool IsLoopback(const std::string& host) {
+  return host == "localhost" || host.rfind("127.", 0) == 0 || host == "[::1]" || host == "::1";
+}
 
 }  // namespace
 
@@ -74,6 +79,20 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 1 << 20))
       ->group(rooms);
   greeter::AddConnectionFlags(app, options.connection);
+  std::string tls_cert, tls_key, tls_client_ca;
+  const std::string tls = "TLS";
+  auto* cert_option = app.add_option("--tls-cert", tls_cert,
+                                     "PEM file of the server's certificate chain: serve TLS")
+                          ->group(tls);
+  auto* key_option =
+      app.add_option("--tls-key", tls_key, "PEM file of the server's private key")->group(tls);
+  cert_option->needs(key_option);
+  key_option->needs(cert_option);
+  app.add_option("--tls-client-ca", tls_client_ca,
+                 "PEM file of the CA(s) whose client certificates are accepted: mutual TLS, every "
+                 "client must present one")
+      ->needs(cert_option)
+      ->group(tls);
   app.add_flag("--quiet", quiet, "Do not log a line per finished call");
   greeter::CallLogFormat log_format = greeter::CallLogFormat::kText;
   app.add_option("--log-format", log_format,
@@ -88,6 +107,21 @@ int main(int argc, char** argv) {
     std::cerr << "greeter-server: --drain: not a duration: " << drain_text
               << " (use e.g. 500ms, 5s)\n";
     return 2;
+  }
+
+  try {
+    if (!tls_cert.empty()) {
+      options.tls = {greeter::ReadPemFile(tls_cert), greeter::ReadPemFile(tls_key),
+                     tls_client_ca.empty() ? "" : greeter::ReadPemFile(tls_client_ca)};
+    }
+  } catch (const std::exception& error) {
+    std::cerr << "greeter-server: " << error.what() << "\n";
+    return 2;
+  }
+  if (!options.tls.enabled() && !IsLoopback(HostOf(options.listen))) {
+    std::cerr << "greeter-server: warning: plaintext on " << options.listen
+              << ": anyone on the network can read and change the calls; use --tls-cert and "
+                 "--tls-key\n";
   }
 
   greeter::ShutdownSignals signals;  // before the server: a signal from now on drains

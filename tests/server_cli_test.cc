@@ -112,12 +112,27 @@ TEST(ServerCli, AnAddressInUseIsAClearErrorAndExitOne) {
 TEST(ServerCli, HelpExplainsEveryFlag) {
   const auto result = RunProgram({GREETER_SERVER_BIN, "--help"});
   EXPECT_EQ(result.exit_code, 0);
-  for (const char* flag :
-       {"--listen", "--threads", "--drain", "--max-name-bytes", "--max-count", "--max-interval-ms",
-        "--max-client-stream-names", "--max-receive-bytes", "--quiet", "--keepalive-time",
-        "--keepalive-timeout", "--permit-keepalive-without-calls", "--min-ping-interval",
-        "--max-connection-idle", "--max-connection-age", "--max-connection-age-grace",
-        "--max-concurrent-streams", "--log-format"}) {
+  for (const char* flag : {"--listen",
+                           "--threads",
+                           "--drain",
+                           "--max-name-bytes",
+                           "--max-count",
+                           "--max-interval-ms",
+                           "--max-client-stream-names",
+                           "--max-receive-bytes",
+                           "--quiet",
+                           "--keepalive-time",
+                           "--keepalive-timeout",
+                           "--permit-keepalive-without-calls",
+                           "--min-ping-interval",
+                           "--max-connection-idle",
+                           "--max-connection-age",
+                           "--max-connection-age-grace",
+                           "--max-concurrent-streams",
+                           "--log-format",
+                           "--tls-cert",
+                           "--tls-key",
+                           "--tls-client-ca"}) {
     EXPECT_NE(result.out.find(flag), std::string::npos) << flag;
   }
 }

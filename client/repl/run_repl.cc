@@ -1,7 +1,5 @@
 #include "client/repl/run_repl.h"
 
-#include <grpcpp/create_channel.h>
-#include <grpcpp/security/credentials.h>
 #include <unistd.h>
 
 #include <asio/io_context.hpp>
@@ -28,11 +26,11 @@ std::string HistoryFile() {
   return "";
 }
 
-int RunRepl(const std::string& target, const CallSettings& settings) {
+int RunRepl(const std::string& target, std::shared_ptr<grpc::Channel> channel,
+            const CallSettings& settings) {
   // Never destroyed: the threads that wait on stdin and on the channel may still post to it
   // while the process ends.
   static auto& io = *new asio::io_context;
-  auto channel = grpc::CreateChannel(target, grpc::InsecureChannelCredentials());
 
   std::unique_ptr<Console> console;
   if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {

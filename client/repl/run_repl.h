@@ -1,15 +1,19 @@
 #pragma once
 
+#include <grpcpp/channel.h>
+
+#include <memory>
 #include <string>
 
 #include "client/call_settings.h"
 
 namespace greeter::repl {
 
-// Runs the interactive client on `target` until quit, Ctrl-D or end of input; returns the exit
-// status. A terminal gets line editing, history and a live prompt; anything else is read as a
-// script, quietly and deterministically.
-int RunRepl(const std::string& target, const CallSettings& settings);
+// Runs the interactive client on `channel` (to `target`) until quit, Ctrl-D or end of input;
+// returns the exit status. A terminal gets line editing, history and a live prompt; anything else
+// is read as a script, quietly and deterministically.
+int RunRepl(const std::string& target, std::shared_ptr<grpc::Channel> channel,
+            const CallSettings& settings);
 
 // $XDG_STATE_HOME/greeter/history, else ~/.local/state/greeter/history; empty without a home.
 std::string HistoryFile();

@@ -25,6 +25,13 @@ TestServer::TestServer(ServerLimits limits, int port)
 TestServer::TestServer(ConnectionOptions connection)
     : TestServer(LoopbackOptions({}, 0, connection)) {}
 
+TestServer::TestServer(ServerTls tls)
+    : TestServer([&] {
+        auto options = LoopbackOptions({}, 0, {});
+        options.tls = std::move(tls);
+        return options;
+      }()) {}
+
 TestServer::TestServer(const ServerOptions& options)
     : server_(options, [this](const CallRecord& record) {
         std::lock_guard lock(mutex_);

@@ -25,6 +25,8 @@ class TestServer {
   explicit TestServer(ServerLimits limits = {}, int port = 0);
   // With connection options other than greeter-server's defaults.
   explicit TestServer(ConnectionOptions connection);
+  // Serving TLS (mutual TLS when tls.client_ca is set); NewChannel and NewStub stay plaintext.
+  explicit TestServer(ServerTls tls);
 
   int port() const { return server_.port(); }
   std::string target() const { return "127.0.0.1:" + std::to_string(server_.port()); }

@@ -1,0 +1,119 @@
+// TLS and mutual TLS, with certificates tools/make-dev-certs makes for each test.
+
+#include <grpcpp/client_context.h>
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "client/channel.h"
+#include "common/pem_file.h"
+#include "tests/support/child_process.h"
+#include "tests/support/test_server.h"
+
+namespace greeter::testing {
+namespace {
+
+class Tls : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string dir_template = (std::filesystem::temp_directory_path() / "greeter-certs-XXXXXX");
+    ASSERT_NE(mkdtemp(dir_template.data()), nullptr);
+    dir_ = dir_template;
+    const auto made = RunProgram({GREETER_MAKE_DEV_CERTS, dir_});
+    ASSERT_EQ(made.exit_code, 0) << made.err;
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  std::string File(const std::string& name) const { return dir_ + "/" + name; }
+  ServerTls ServerSide(bool mutual) const {
+    return {ReadPemFile(File("server.pem")), ReadPemFile(File("server-key.pem")),
+            mutual ? ReadPemFile(File("ca.pem")) : ""};
+  }
+
+  // SayHello over a channel made as greeter-client makes it, with `flags` (target filled in).
+  grpc::Status Hello(const TestServer& server, ClientFlags flags) const {
+    flags.target = server.target();
+    auto stub = greet::Greeter::NewStub(CreateGreeterChannel(flags));
+    grpc::ClientContext context;
+    context.set_deadline(In(5s));
+    greet::HelloReply reply;
+    return stub->SayHello(&context, NamedRequest("Alice"), &reply);
+  }
+
+  std::string dir_;
+};
+
+TEST_F(Tls, ACallSucceedsWithTheRightCa) {
+  TestServer server(ServerSide(false));
+  ClientFlags flags;
+  flags.ca = File("ca.pem");
+  const auto status = Hello(server, flags);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+}
+
+TEST_F(Tls, TheWrongCaIsUnavailableSayingTheHandshakeFailed) {
+  TestServer server(ServerSide(false));
+  ClientFlags flags;
+  flags.ca = File("other-ca.pem");
+  const auto status = Hello(server, flags);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_NE(status.error_message().find("andshake"), std::string::npos) << status.error_message();
+}
+
+TEST_F(Tls, APlaintextClientIsRefused) {
+  TestServer server(ServerSide(false));
+  EXPECT_EQ(Hello(server, {}).error_code(), grpc::StatusCode::UNAVAILABLE);
+}
+
+TEST_F(Tls, MutualTlsAcceptsAClientSignedByTheClientCa) {
+  TestServer server(ServerSide(true));
+  ClientFlags flags;
+  flags.ca = File("ca.pem");
+  flags.cert = File("client.pem");
+  flags.key = File("client-key.pem");
+  const auto status = Hello(server, flags);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+}
+
+TEST_F(Tls, MutualTlsRefusesAClientWithoutACertificate) {
+  TestServer server(ServerSide(true));
+  ClientFlags flags;
+  flags.ca = File("ca.pem");
+  EXPECT_EQ(Hello(server, flags).error_code(), grpc::StatusCode::UNAVAILABLE);
+}
+
+TEST_F(Tls, MutualTlsRefusesAClientSignedByAnotherCa) {
+  TestServer server(ServerSide(true));
+  ClientFlags flags;
+  flags.ca = File("ca.pem");
+  flags.cert = File("other-client.pem");
+  flags.key = File("other-client-key.pem");
+  EXPECT_EQ(Hello(server, flags).error_code(), grpc::StatusCode::UNAVAILABLE);
+}
+
+TEST_F(Tls, TheBinariesServeAndCallOverMutualTls) {
+  ChildProcess server({GREETER_SERVER_BIN, "--listen", "127.0.0.1:0", "--tls-cert",
+                       File("server.pem"), "--tls-key", File("server-key.pem"), "--tls-client-ca",
+                       File("ca.pem")});
+  const auto ready = server.ReadStdoutLine(10s);
+  ASSERT_TRUE(ready) << server.stderr_text();
+  const std::string target = ready->substr(ready->rfind(' ') + 1);
+  const auto call =
+      RunProgram({GREETER_CLIENT_BIN, "--target", target, "--ca", File("ca.pem"), "--cert",
+                  File("client.pem"), "--key", File("client-key.pem"), "hello", "Alice"});
+  EXPECT_EQ(call.exit_code, 0) << call.err;
+  EXPECT_EQ(call.out, "Hello Alice\n");
+}
+
+TEST(TlsFlags, PlaintextOnANonLoopbackAddressWarns) {
+  ChildProcess server({GREETER_SERVER_BIN, "--listen", "0.0.0.0:0"});
+  ASSERT_TRUE(server.ReadStdoutLine(10s)) << server.stderr_text();
+  server.Signal(SIGTERM);
+  server.Wait(10s);
+  EXPECT_NE(server.stderr_text().find("warning: plaintext on 0.0.0.0:0"), std::string::npos)
+      << server.stderr_text();
+}
+
+}  // namespace
+}  // namespace greeter::testing
