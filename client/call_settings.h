@@ -2,6 +2,7 @@
 
 #include <grpcpp/client_context.h>
 
+#include <cctype>
 #include <chrono>
 #include <functional>
 #include <map>
@@ -52,6 +53,16 @@ struct CallSettings {
     return request;
   }
 };
+
+// "KEY=VALUE" as a metadata entry, the key lower-cased (gRPC requires it); nothing when there
+// is no '=' or no key. Used by --header and the interactive client's `set header`.
+inline std::optional<std::pair<std::string, std::string>> ParseHeader(const std::string& text) {
+  const size_t equals = text.find('=');
+  if (equals == 0 || equals == std::string::npos) return std::nullopt;
+  std::string key = text.substr(0, equals);
+  for (char& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return std::pair{std::move(key), text.substr(equals + 1)};
+}
 
 using Metadata = std::multimap<grpc::string_ref, grpc::string_ref>;
 

@@ -62,14 +62,12 @@ SettingsOrError SettingsFrom(const ClientFlags& flags) {
     }
   }
   for (const auto& header : flags.headers) {
-    const size_t equals = header.find('=');
-    if (equals == 0 || equals == std::string::npos) {
+    auto entry = ParseHeader(header);
+    if (!entry) {
       result.error = "--header: use KEY=VALUE, got " + header;
       return result;
     }
-    std::string key = header.substr(0, equals);
-    for (char& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    settings.metadata.emplace_back(std::move(key), header.substr(equals + 1));
+    settings.metadata.push_back(std::move(*entry));
   }
   settings.knobs.set_include_call_info(flags.call_info);
   if (!flags.fail.empty()) {

@@ -18,7 +18,11 @@ ClientStreamReactor::ClientStreamReactor(grpc::CallbackServerContext* context,
 }
 
 void ClientStreamReactor::OnReadDone(bool ok) {
-  if (!ok) {  // half-close, or the call is cancelled (then the status goes nowhere)
+  if (!ok) {                        // half-close, or the call was cancelled
+    if (context_->IsCancelled()) {  // nobody to reply to: no reply is built or counted
+      FinishCall(grpc::Status::CANCELLED);
+      return;
+    }
     if (knobs_.first_reply_delay.count() == 0) {
       Reply();
       return;

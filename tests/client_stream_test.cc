@@ -93,7 +93,9 @@ TEST(ClientStream, CancelMidStreamIsSeenByTheServer) {
   ASSERT_TRUE(writer->Write(NamedRequest("Alice")));
   context.TryCancel();
   EXPECT_EQ(writer->Finish().error_code(), grpc::StatusCode::CANCELLED);
-  EXPECT_EQ(server.WaitForCall().code, grpc::StatusCode::CANCELLED);
+  const auto call = server.WaitForCall();
+  EXPECT_EQ(call.code, grpc::StatusCode::CANCELLED);
+  EXPECT_EQ(call.messages_out, 0u);  // no reply went to a client that had gone
 }
 
 TEST(ClientStream, DeadlineExceededWhileTheClientDawdles) {

@@ -28,14 +28,19 @@ std::unique_ptr<greet::Greeter::Stub> StubFor(const std::string& target) {
   return greet::Greeter::NewStub(grpc::CreateChannel(target, grpc::InsecureChannelCredentials()));
 }
 
-TEST(ServerCli, ServesThenExitsZeroOnSigterm) {
-  ChildProcess server({GREETER_SERVER_BIN, "--listen", "127.0.0.1:0"});
-  const auto target = StartServer(server);
+grpc::Status SayHelloTo(const std::string& target) {
   grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + 10s);
   greet::HelloRequest request;
   request.set_name("Alice");
   greet::HelloReply reply;
-  ASSERT_TRUE(StubFor(target)->SayHello(&context, request, &reply).ok());
+  return StubFor(target)->SayHello(&context, request, &reply);
+}
+
+TEST(ServerCli, ServesThenExitsZeroOnSigterm) {
+  ChildProcess server({GREETER_SERVER_BIN, "--listen", "127.0.0.1:0"});
+  const auto target = StartServer(server);
+  ASSERT_TRUE(SayHelloTo(target).ok());
   server.Signal(SIGTERM);
   EXPECT_EQ(server.Wait(10s), 0);
   EXPECT_NE(server.stderr_text().find("SayHello ipv4:127.0.0.1:"), std::string::npos)
@@ -46,11 +51,7 @@ TEST(ServerCli, ServesThenExitsZeroOnSigterm) {
 TEST(ServerCli, LogFormatJsonLogsOneObjectPerCall) {
   ChildProcess server({GREETER_SERVER_BIN, "--listen", "127.0.0.1:0", "--log-format", "json"});
   const auto target = StartServer(server);
-  grpc::ClientContext context;
-  greet::HelloRequest request;
-  request.set_name("Alice");
-  greet::HelloReply reply;
-  ASSERT_TRUE(StubFor(target)->SayHello(&context, request, &reply).ok());
+  ASSERT_TRUE(SayHelloTo(target).ok());
   server.Signal(SIGTERM);
   EXPECT_EQ(server.Wait(10s), 0);
   EXPECT_NE(server.stderr_text().find(R"({"time":")"), std::string::npos) << server.stderr_text();

@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "client/call_settings.h"
 #include "common/duration.h"
 
 namespace greeter::repl {
@@ -139,11 +140,9 @@ ParsedLine ParseCommand(std::string_view line) {
       return {SetDeadline{*deadline}, ""};
     }
     if (key == "header") {
-      const size_t equals = value.find('=');
-      if (equals == 0 || equals == std::string::npos) return Error("set header: use KEY=VALUE");
-      std::string header_key = value.substr(0, equals);
-      for (char& c : header_key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      return {SetHeader{std::move(header_key), value.substr(equals + 1)}, ""};
+      auto entry = ParseHeader(value);
+      if (!entry) return Error("set header: use KEY=VALUE");
+      return {SetHeader{std::move(entry->first), std::move(entry->second)}, ""};
     }
     return UsageError(verb);
   }
