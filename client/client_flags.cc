@@ -18,6 +18,9 @@ void AddClientFlags(CLI::App& app, ClientFlags& flags) {
                  "x-echo-initial-* and x-echo-trailing-* keys back");
   app.add_flag("--show-metadata", flags.show_metadata,
                "Print the server's initial and trailing metadata after each call");
+  app.add_flag("--status", flags.show_status,
+               "After the command, show the channel as `status` does: which connection the "
+               "calls used, and the streams and messages on it");
 
   const std::string tls = "TLS";
   app.add_flag("--tls", flags.tls,

@@ -15,6 +15,7 @@ struct ClientFlags {
   std::string target = "localhost:50051";
   bool json = false;
   bool show_metadata = false;
+  bool show_status = false;  // --status: the channel as channelz sees it, after the command
   std::string deadline;
   std::vector<std::string> headers;  // KEY=VALUE
   bool call_info = false;

@@ -14,6 +14,7 @@
 #include "client/one_shot_commands.h"
 #include "client/repl/run_repl.h"
 #include "client/reply_printer.h"
+#include "client/status_command.h"
 
 int main(int argc, char** argv) {
   greeter::ClientFlags flags;
@@ -67,6 +68,11 @@ int main(int argc, char** argv) {
       "4 NOT_SERVING or unknown service");
   health->add_option("SERVICE", health_service, "Service to ask about, e.g. greet.Greeter");
 
+  auto* status_command = app.add_subcommand(
+      "status",
+      "Connect, then show this client's channel as gRPC's channelz sees it: the subchannel, "
+      "the socket (the connection), and on it streams and messages");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& parse_error) {
@@ -98,6 +104,10 @@ int main(int argc, char** argv) {
     const auto timeout = settings.deadline.value_or(std::chrono::seconds(5));
     return greeter::RunHealthCheck(channel, health_service, timeout, std::cout, std::cerr);
   }
+  if (*status_command) {
+    const auto timeout = settings.deadline.value_or(std::chrono::seconds(5));
+    return greeter::RunStatus(*channel, flags.target, flags.json, timeout, std::cout, std::cerr);
+  }
   auto stub = greet::Greeter::NewStub(channel);
   greeter::ReplyPrinter printer(std::cout, flags.json);
   printer.ShowMetadata(flags.show_metadata);
@@ -116,6 +126,7 @@ int main(int argc, char** argv) {
     status = greeter::RunTour(env, name);
   }
   if (!status.ok()) std::cerr << "greeter-client: " << greeter::StatusText(status) << "\n";
+  if (flags.show_status) greeter::PrintChannelStatus(flags.target, flags.json, std::cout);
   std::cout.flush();
   // chat may leave a thread blocked reading stdin: end the process without waiting for it.
   std::_Exit(greeter::ExitCodeFor(status));

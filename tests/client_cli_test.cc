@@ -71,6 +71,25 @@ TEST_F(ClientCli, TourRunsAllFourShapesAndShowsTheySharedOneConnection) {
   EXPECT_NE(result.out.find(calls.front().peer), std::string::npos);
 }
 
+TEST_F(ClientCli, StatusAfterATourShowsItsFourStreamsOnOneSocket) {
+  const auto result = Client({"--status", "tour", "Alice"});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  for (const char* expected :
+       {"  calls       4 started, 4 succeeded, 0 failed",
+        "  streams     4 started, 4 succeeded, 0 failed (one HTTP/2 stream per call)",
+        "  messages    8 sent, 8 received",
+        "All 4 calls shared this one connection, each on its own HTTP/2 stream."}) {
+    EXPECT_NE(result.out.find(expected), std::string::npos) << expected << "\n" << result.out;
+  }
+}
+
+TEST_F(ClientCli, StatusAloneConnectsAndShowsTheSocket) {
+  const auto result = Client({"status"});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.out.find("  socket      #"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find(" -> " + server_.target()), std::string::npos) << result.out;
+}
+
 TEST_F(ClientCli, JsonPrintsOneObjectPerReplyWithStableKeys) {
   const auto result = Client({"--json", "stream", "Bob", "--count", "2", "--interval", "0"});
   EXPECT_EQ(result.exit_code, 0) << result.err;

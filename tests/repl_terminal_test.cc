@@ -69,10 +69,11 @@ TEST_F(ReplTerminal, AFullSessionOfEveryCommand) {
   client->Type("set header x-team=blue\r");
   EXPECT_TRUE(client->WaitFor("header x-team: blue on every call", 5s));
   client->Type("status\r");
-  EXPECT_TRUE(client->WaitFor("target      " + server.target(), 5s)) << client->output();
-  EXPECT_TRUE(client->WaitFor("state       ready", 5s));
-  EXPECT_TRUE(client->WaitFor("calls       8 this session; 8 streams on this connection", 5s))
+  EXPECT_TRUE(client->WaitFor("channel     #1 to " + server.target() + ", READY", 5s))
       << client->output();
+  EXPECT_TRUE(client->WaitFor("streams     8 started, 8 succeeded, 0 failed", 5s))
+      << client->output();
+  EXPECT_TRUE(client->WaitFor("All 8 calls shared this one connection", 5s));
   EXPECT_TRUE(client->WaitFor("deadline    3s", 5s));
   EXPECT_TRUE(client->WaitFor("headers     x-team: blue", 5s));
 

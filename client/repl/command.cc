@@ -69,7 +69,8 @@ const std::vector<CommandSpec>& Commands() {
        "Ctrl-D half-closes and waits for the last replies"},
       {"tour", "tour NAME", "all four call shapes, one after another, on this one connection"},
       {"status", "status",
-       "target, connection state and peer, calls made, messages sent and received"},
+       "this client's channel as gRPC's channelz counts it: calls, the connection, streams and "
+       "messages on it; then the deadline and headers"},
       {"set", "set deadline DURATION | set header KEY=VALUE",
        "a deadline for every call (e.g. 2s, 500ms), or a header sent with every call"},
       {"unset", "unset deadline | unset header KEY | unset headers",

@@ -3,6 +3,8 @@
 #include <asio/post.hpp>
 
 #include "client/bidi_call.h"
+#include "client/channelz_reader.h"
+#include "client/channelz_report.h"
 #include "client/client_stream_call.h"
 #include "client/repl/call_summary.h"
 #include "client/repl/connection_watcher.h"
@@ -130,7 +132,7 @@ void ReplSession::OnLine(std::optional<std::string> line) {
 void ReplSession::SendLine(std::string line) {
   auto request =
       chat_room_.empty() ? Request(std::move(line)) : CallSettings::SayRequest(std::move(line));
-  if (call_->send(std::move(request))) ++messages_sent_;
+  call_->send(std::move(request));
 }
 
 void ReplSession::Execute(const Command& command) {
@@ -184,7 +186,6 @@ void ReplSession::Execute(const Command& command) {
 greet::HelloRequest ReplSession::Request(std::string name) const {
   greet::HelloRequest request;
   request.set_name(std::move(name));
-  request.set_include_call_info(true);  // the server's view of the connection, for status
   return request;
 }
 
@@ -194,7 +195,6 @@ ReplSession::ActiveCall& ReplSession::BeginCall(bool streamed_replies) {
   call_->start = std::chrono::steady_clock::now();
   call_->streamed_replies = streamed_replies;
   mode_ = Mode::kCall;
-  ++calls_made_;
   return *call_;
 }
 
@@ -210,8 +210,6 @@ CallHandlers ReplSession::HandlersFor(uint64_t id) {
 void ReplSession::OnReply(uint64_t id, const greet::HelloReply& reply) {
   if (!call_ || call_->id != id) return;  // a call the user has left
   ++call_->replies;
-  ++messages_received_;
-  if (reply.has_call()) call_->client_address = reply.call().peer();
   Print(ReplyText(reply) + "\n");
 }
 
@@ -223,20 +221,11 @@ void ReplSession::OnCallDone(uint64_t id, const grpc::Status& status) {
 void ReplSession::EndCall(const grpc::Status& status, bool cancelled_by_user) {
   FinishedCall finished{status, std::chrono::steady_clock::now() - call_->start, call_->replies,
                         call_->streamed_replies, cancelled_by_user};
-  if (!call_->client_address.empty()) CountCallOnConnection(call_->client_address);
   const std::string summary = CallSummary(finished, console_.interactive());
   if (!summary.empty()) Print(summary + "\n");
   call_.reset();
   mode_ = Mode::kCommand;
   Prompt();
-}
-
-void ReplSession::CountCallOnConnection(const std::string& client_address) {
-  if (client_address != client_address_) {
-    client_address_ = client_address;
-    calls_on_connection_ = 0;
-  }
-  ++calls_on_connection_;
 }
 
 void ReplSession::OnInterrupt() {
@@ -262,7 +251,6 @@ void ReplSession::Quit() {
 
 void ReplSession::StartHello(const Hello& command) {
   ActiveCall& call = BeginCall(false);
-  ++messages_sent_;
   auto unary = UnaryCall::Start(*stub_, settings_, Request(command.name), HandlersFor(call.id));
   call.cancel = [unary] { unary->Cancel(); };
 }
@@ -272,7 +260,6 @@ void ReplSession::StartStream(const Stream& command) {
   auto request = Request(command.name);
   if (command.count) request.set_count(*command.count);
   if (command.interval_ms) request.set_interval_ms(*command.interval_ms);
-  ++messages_sent_;
   auto stream = ServerStreamCall::Start(*stub_, settings_, request, HandlersFor(call.id));
   call.cancel = [stream] { stream->Cancel(); };
 }
@@ -299,7 +286,7 @@ void ReplSession::StartChat(const Chat& command) {
   chat_room_ = command.room;
   auto first = Request(command.name);
   if (!chat_room_.empty()) first.set_room(chat_room_);
-  if (chat->Send(std::move(first))) ++messages_sent_;
+  chat->Send(std::move(first));
   Prompt();
 }
 
@@ -315,19 +302,10 @@ void ReplSession::StartTour(const Tour& command) {
   };
   auto tour = ::greeter::Tour::Start(
       *stub_, settings_, command.name,
-      {on_io([this](const ::greeter::Tour::Step& step) {
-         if (step.number > 1) {  // each step is a call of its own
-           ++calls_made_;
-           if (!call_->client_address.empty()) CountCallOnConnection(call_->client_address);
-           call_->client_address.clear();
-         }
-         messages_sent_ += step.requests;
-         Print(std::string(step.heading) + "\n");
-       }),
+      {on_io(
+           [this](const ::greeter::Tour::Step& step) { Print(std::string(step.heading) + "\n"); }),
        on_io([this](std::string_view, const greet::HelloReply& reply) {
          ++call_->replies;
-         ++messages_received_;
-         if (reply.has_call()) call_->client_address = reply.call().peer();
          Print(ReplyText(reply) + "\n");
        }),
        on_io([this](std::string_view, const grpc::Status& failure) {
@@ -341,28 +319,17 @@ void ReplSession::StartTour(const Tour& command) {
 }
 
 void ReplSession::ShowStatus() {
-  std::string text;
-  const auto row = [&text](std::string_view label, const std::string& value) {
-    std::string padded(label);
-    padded.resize(12, ' ');
-    text += "  " + padded + value + "\n";
-  };
-  row("target", target_);
-  row("state", std::string(StateName(channel_->GetState(false))));
-  row("connection", client_address_.empty()
-                        ? "no call has reported it yet"
-                        : client_address_ + " (this client, as the server sees it) to " + target_);
-  row("calls", std::to_string(calls_made_) + " this session; " +
-                   std::to_string(calls_on_connection_) +
-                   " streams on this connection (one HTTP/2 stream per call)");
-  row("messages", std::to_string(messages_sent_) + " sent, " + std::to_string(messages_received_) +
-                      " received");
-  row("deadline", settings_.deadline ? FormatDuration(*settings_.deadline) : "none");
+  // The connection as gRPC itself counts it (channelz), which is what the learner should trust.
+  const auto channel = ReadChannelz(target_);
+  std::string text = channel
+                         ? ChannelzText(*channel)
+                         : StatusRow("channel", target_ + ", " + std::string(StateName(state_)));
+  text += StatusRow("deadline", settings_.deadline ? FormatDuration(*settings_.deadline) : "none");
   std::string headers;
   for (const auto& [key, value] : settings_.metadata) {
     headers += (headers.empty() ? "" : ", ") + key + ": " + value;
   }
-  row("headers", headers.empty() ? "none" : headers);
+  text += StatusRow("headers", headers.empty() ? "none" : headers);
   Print(text);
 }
 

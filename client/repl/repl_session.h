@@ -42,7 +42,6 @@ class ReplSession {
     std::chrono::steady_clock::time_point start;
     bool streamed_replies = false;
     uint64_t replies = 0;
-    std::string client_address;  // as the server reported it
     std::function<void()> cancel;
     std::function<bool(greet::HelloRequest)> send;  // collect and chat
     std::function<void()> close;                    // collect and chat: half-close
@@ -69,7 +68,6 @@ class ReplSession {
   void OnCallDone(uint64_t id, const grpc::Status& status);
   void SendLine(std::string line);
   void EndCall(const grpc::Status& status, bool cancelled_by_user);
-  void CountCallOnConnection(const std::string& client_address);
 
   asio::io_context& io_;
   std::shared_ptr<grpc::Channel> channel_;
@@ -87,13 +85,6 @@ class ReplSession {
 
   grpc_connectivity_state state_ = GRPC_CHANNEL_IDLE;
   bool was_ready_ = false;
-
-  // For status: the session so far, and the connection the latest calls used.
-  uint64_t calls_made_ = 0;
-  uint64_t messages_sent_ = 0;
-  uint64_t messages_received_ = 0;
-  std::string client_address_;
-  uint64_t calls_on_connection_ = 0;
 };
 
 }  // namespace greeter::repl

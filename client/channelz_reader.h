@@ -1,0 +1,65 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace greeter {
+
+// What gRPC's channelz knows about this process's channel to a target: the channel, its
+// subchannels (one per address it connects to) and their sockets (one HTTP/2 connection each).
+// Counters that channelz leaves out read as 0; fields it does not report stay empty.
+struct ChannelzSocket {
+  int64_t id = 0;
+  std::string local;   // "127.0.0.1:41234"
+  std::string remote;  // "127.0.0.1:50051"
+  uint64_t streams_started = 0;
+  uint64_t streams_succeeded = 0;
+  uint64_t streams_failed = 0;
+  uint64_t messages_sent = 0;
+  uint64_t messages_received = 0;
+  uint64_t keepalives_sent = 0;
+  // HTTP/2 flow-control windows in bytes. gRPC C++ 1.51 does not fill these in.
+  std::optional<int64_t> local_flow_control_window;
+  std::optional<int64_t> remote_flow_control_window;
+};
+
+struct ChannelzCalls {
+  uint64_t started = 0;
+  uint64_t succeeded = 0;
+  uint64_t failed = 0;
+};
+
+struct ChannelzSubchannel {
+  int64_t id = 0;
+  std::string target;  // the resolved address, "ipv4:127.0.0.1:50051"
+  std::string state;   // "READY", "IDLE", "TRANSIENT_FAILURE", ...
+  ChannelzCalls calls;
+  std::vector<ChannelzSocket> sockets;
+};
+
+struct ChannelzChannel {
+  int64_t id = 0;
+  std::string target;  // as the channel was created with it
+  std::string state;
+  ChannelzCalls calls;
+  std::vector<ChannelzSubchannel> subchannels;
+};
+
+// The newest channel in this process whose target is `target`, read from channelz; nothing when
+// there is none. gRPC shares subchannels between a process's channels to the same target, so
+// with several such channels the sockets' counters are their sum: greeter-client has one.
+//
+// gRPC counts a stream as succeeded or failed when it frees the stream, a moment after the call
+// has reported its end. So that a call that has ended is never shown as open, this reads again
+// (every millisecond, for at most `settle_within`) until every socket's streams have ended.
+std::optional<ChannelzChannel> ReadChannelz(
+    std::string_view target, std::chrono::milliseconds settle_within = std::chrono::seconds(1));
+
+// Streams started on the socket that have not yet ended.
+uint64_t OpenStreams(const ChannelzSocket& socket);
+
+}  // namespace greeter
