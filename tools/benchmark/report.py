@@ -100,17 +100,24 @@ def targets(results):
         add(f"idle bidi stream memory ≤ 1.2× the reference ({scenario})",
             value("greeter", scenario, "kib_per_stream"), value("cq", scenario, "kib_per_stream"),
             1.2, False)
+    # Not a target: how far gRPC C++ itself (the CQ reference) is ahead of Node.js, which bounds
+    # what greeter-server can reach.
+    reference = value("cq", "unary-h2load", "calls_per_second")
+    node = value("node", "unary-h2load", "calls_per_second")
+    if reference and node:
+        checks.append(("(for scale: the CQ reference ÷ the Node.js peer, h2load)",
+                       f"{reference / node:.2f}×", None))
     for server in ("greeter", "cq", "node", "python"):
-        bench = value(server, "unary", "calls_per_second")
-        h2load = value(server, "unary-h2load", "calls_per_second")
-        server_cores = value(server, "unary", "server_cpu_cores")
+        bench = value(server, "unary-spread", "calls_per_second")
+        h2load = value(server, "unary-spread-h2load", "calls_per_second")
+        server_cores = value(server, "unary-spread", "server_cpu_cores")
         if bench is None or not h2load:
             continue
         bound = server_cores is not None and server_cores >= SATURATED_CORES
         note = "" if bound else " (server not saturated by greeter-bench: not a fair check)"
         ratio = bench / h2load
-        checks.append((f"{server}: greeter-bench within 10 % of h2load on unary{note}",
-                       f"{ratio:.2f}×", 0.9 <= ratio <= 1.1))
+        checks.append((f"{server}: greeter-bench within 10 % of h2load on unary, one call per "
+                       f"connection{note}", f"{ratio:.2f}×", 0.9 <= ratio <= 1.1))
     return checks
 
 
@@ -140,7 +147,8 @@ def markdown(results, kinds, scenarios_run, machine, timing):
         "|---|---|---|",
     ]
     for description, measured, met in targets(results):
-        lines.append(f"| {description} | {measured} | {'yes' if met else '**no**'} |")
+        verdict = "" if met is None else "yes" if met else "**no**"
+        lines.append(f"| {description} | {measured} | {verdict} |")
     failures = [(kind.title, key, result["error"]) for kind in kinds
                 for key, result in results.get(kind.key, {}).items() if "error" in result]
     if failures:

@@ -6,6 +6,11 @@ from typing import Callable, Optional
 # Unary "many connections and streams": enough calls in flight to keep one server core busy.
 UNARY_CONNECTIONS = 8
 UNARY_STREAMS_PER_CONNECTION = 16
+# The cross-check of the two generators: as many calls in flight, one per connection. h2load
+# packs the requests in flight on a connection into shared TCP writes, which a server serves
+# more cheaply than gRPC C++'s one write per call; with one call per connection neither packs,
+# so the two drive the server alike and must agree.
+SPREAD_CONNECTIONS = UNARY_CONNECTIONS * UNARY_STREAMS_PER_CONNECTION
 PAYLOAD_BYTES = 16  # HelloRequest.name: a short name, as greetings go
 
 
@@ -28,8 +33,8 @@ class Scenario:
     title: str
     tool: str  # "greeter-bench", "h2load" or "idle-memory"
     bench_args: tuple = ()
-    streams: int = 0  # idle-memory: streams to hold open
-    connections: int = 0  # idle-memory
+    streams: int = 0  # idle-memory: streams to hold open; h2load: streams per connection
+    connections: int = 0  # idle-memory and h2load
     in_quick: bool = True
     servers: tuple = ()  # only these server keys (empty: all), for what only greeter-server has
 
@@ -44,7 +49,14 @@ SCENARIOS = [
              "calls in flight", "greeter-bench",
              _bench("--mode", "unary", "--connections", str(UNARY_CONNECTIONS), "--concurrency",
                     str(UNARY_CONNECTIONS * UNARY_STREAMS_PER_CONNECTION))),
-    Scenario("unary-h2load", "unary, same shape, driven by h2load", "h2load"),
+    Scenario("unary-h2load", "unary, same shape, driven by h2load", "h2load",
+             streams=UNARY_STREAMS_PER_CONNECTION, connections=UNARY_CONNECTIONS),
+    Scenario("unary-spread", f"unary, {SPREAD_CONNECTIONS} connections x 1 call in flight",
+             "greeter-bench",
+             _bench("--mode", "unary", "--connections", str(SPREAD_CONNECTIONS), "--concurrency",
+                    str(SPREAD_CONNECTIONS))),
+    Scenario("unary-spread-h2load", "unary, same shape, driven by h2load", "h2load",
+             streams=1, connections=SPREAD_CONNECTIONS),
     Scenario("server-stream-1", "server stream, 1 stream (10,000 replies per call)",
              "greeter-bench", _bench("--mode", "server-stream", "--messages", "10000")),
     Scenario("server-stream-4", "server stream, 4 streams", "greeter-bench",
@@ -132,6 +144,8 @@ ROWS = [
     Row("unary-h2load", "calls/s (h2load)", _get("calls_per_second"), True),
     Row("unary", "p99 latency, µs", _microseconds("latency_ns", "p99"), False),
     Row("unary", "server CPU µs per call", _get("server_cpu_us_per_message"), False, 1),
+    Row("unary-spread", "calls/s (greeter-bench)", _get("calls_per_second"), True),
+    Row("unary-spread-h2load", "calls/s (h2load)", _get("calls_per_second"), True),
     Row("server-stream-1", "messages/s", _get("messages_per_second"), True, throughput=True),
     Row("server-stream-4", "messages/s", _get("messages_per_second"), True, throughput=True),
     Row("server-stream-16", "messages/s", _get("messages_per_second"), True, throughput=True),

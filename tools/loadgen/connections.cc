@@ -2,31 +2,92 @@
 
 #include <grpcpp/client_context.h>
 #include <grpcpp/create_channel.h>
+#include <grpcpp/create_channel_posix.h>
 #include <grpcpp/security/credentials.h>
 #include <grpcpp/support/channel_arguments.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <set>
+#include <stdexcept>
 
 namespace greeter::bench {
 
-std::vector<std::shared_ptr<grpc::Channel>> OpenChannels(const std::string& target, int count) {
-  std::vector<std::shared_ptr<grpc::Channel>> channels;
-  for (int i = 0; i < count; ++i) {
-    grpc::ChannelArguments arguments;
-    arguments.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-    arguments.SetMaxReceiveMessageSize(-1);  // client-stream replies grow with --messages
-    channels.push_back(
-        grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), arguments));
+namespace {
+
+constexpr auto kConnectTimeout = std::chrono::seconds(10);
+
+// A connected TCP socket to host:port ("[::1]:50051" too), Nagle off as gRPC sets it.
+int ConnectTcp(const std::string& target) {
+  const size_t colon = target.rfind(':');
+  if (colon == std::string::npos) throw std::runtime_error("--target: use host:port: " + target);
+  std::string host = target.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
   }
-  return channels;
+  const std::string port = target.substr(colon + 1);
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* addresses = nullptr;
+  if (const int error = getaddrinfo(host.c_str(), port.c_str(), &hints, &addresses); error != 0) {
+    throw std::runtime_error("cannot resolve " + target + ": " + gai_strerror(error));
+  }
+  std::unique_ptr<addrinfo, decltype(&freeaddrinfo)> owned(addresses, &freeaddrinfo);
+  int last_error = 0;
+  for (const addrinfo* address = addresses; address != nullptr; address = address->ai_next) {
+    const int fd = socket(address->ai_family, address->ai_socktype | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+      last_error = errno;
+      continue;
+    }
+    timeval timeout{std::chrono::seconds(kConnectTimeout).count(), 0};  // bounds connect()
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
+    if (connect(fd, address->ai_addr, address->ai_addrlen) == 0) {
+      timeout = {};
+      setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
+      const int on = 1;
+      setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
+      return fd;
+    }
+    last_error = errno;
+    close(fd);
+  }
+  throw std::runtime_error("cannot connect to " + target + ": " + std::strerror(last_error));
 }
 
-bool WaitUntilConnected(const std::vector<std::shared_ptr<grpc::Channel>>& channels,
-                        std::chrono::system_clock::time_point deadline) {
-  for (const auto& channel : channels) {
-    if (!channel->WaitForConnected(deadline)) return false;
+std::shared_ptr<grpc::Channel> OpenLeanChannel(const std::string& target, bool deadlines) {
+  grpc::ChannelArguments arguments;
+  arguments.SetMaxReceiveMessageSize(-1);  // client-stream replies grow with --messages
+  arguments.SetInt(GRPC_ARG_ENABLE_RETRIES, 0);
+  if (!deadlines) arguments.SetInt(GRPC_ARG_MINIMAL_STACK, 1);
+  return grpc::CreateCustomInsecureChannelFromFd(target, ConnectTcp(target), arguments);
+}
+
+std::shared_ptr<grpc::Channel> OpenFullChannel(const std::string& target) {
+  grpc::ChannelArguments arguments;
+  arguments.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+  arguments.SetMaxReceiveMessageSize(-1);
+  auto channel = grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), arguments);
+  if (!channel->WaitForConnected(std::chrono::system_clock::now() + kConnectTimeout)) {
+    throw std::runtime_error("cannot connect to " + target + " within 10 s");
   }
-  return true;
+  return channel;
+}
+
+}  // namespace
+
+std::vector<std::shared_ptr<grpc::Channel>> OpenChannels(const std::string& target, int count,
+                                                         bool full_stack, bool deadlines) {
+  std::vector<std::shared_ptr<grpc::Channel>> channels;
+  for (int i = 0; i < count; ++i) {
+    channels.push_back(full_stack ? OpenFullChannel(target) : OpenLeanChannel(target, deadlines));
+  }
+  return channels;
 }
 
 int CountDistinctPeers(const std::vector<std::shared_ptr<grpc::Channel>>& channels) {

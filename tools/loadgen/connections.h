@@ -11,13 +11,18 @@
 
 namespace greeter::bench {
 
-// `count` channels to `target`, each on a TCP connection of its own: gRPC would otherwise share
-// one connection between channels with equal arguments (the global subchannel pool).
-std::vector<std::shared_ptr<grpc::Channel>> OpenChannels(const std::string& target, int count);
-
-// Waits until every channel is connected. False at the deadline.
-bool WaitUntilConnected(const std::vector<std::shared_ptr<grpc::Channel>>& channels,
-                        std::chrono::system_clock::time_point deadline);
+// `count` channels to `target` (host:port), each on a TCP connection of its own, connected
+// before this returns; throws std::runtime_error naming the target when it cannot connect.
+//
+// Lean channels (`full_stack` false) run over a socket opened here, with gRPC's minimal filter
+// stack and no retries: no resolver, load balancer or retry buffering per call, which is most
+// of what a gRPC C++ client spends beyond the transport. They do not reconnect; a benchmark
+// does not want them to. `deadlines`: calls will carry deadlines, so keep the client's
+// deadline filter, which the minimal stack leaves out.
+// Full channels are the usual kind; each gets a local subchannel pool, since gRPC would
+// otherwise share one connection between channels with equal arguments.
+std::vector<std::shared_ptr<grpc::Channel>> OpenChannels(const std::string& target, int count,
+                                                         bool full_stack, bool deadlines);
 
 // Asks the server, once per channel, for the peer address it sees (HelloRequest
 // include_call_info) and counts the distinct ones: this shows the channels really are separate

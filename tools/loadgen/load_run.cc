@@ -22,7 +22,6 @@ namespace {
 // How long calls may take to end after the window. Past that the run is reported as not drained
 // and the process exits without waiting for them (main).
 constexpr auto kGrace = std::chrono::seconds(5);
-constexpr auto kConnectTimeout = std::chrono::seconds(10);
 
 CallStarter StarterFor(Mode mode) {
   switch (mode) {
@@ -43,10 +42,8 @@ CallStarter StarterFor(Mode mode) {
 
 std::vector<std::unique_ptr<greet::Greeter::Stub>> Connect(
     const BenchOptions& options, std::vector<std::shared_ptr<grpc::Channel>>& channels) {
-  channels = OpenChannels(options.target, options.connections);
-  if (!WaitUntilConnected(channels, std::chrono::system_clock::now() + kConnectTimeout)) {
-    throw std::runtime_error("cannot connect to " + options.target + " within 10 s");
-  }
+  channels = OpenChannels(options.target, options.connections, options.full_client_stack,
+                          options.deadline.has_value());
   std::vector<std::unique_ptr<greet::Greeter::Stub>> stubs;
   for (const auto& channel : channels) stubs.push_back(greet::Greeter::NewStub(channel));
   return stubs;
