@@ -36,7 +36,7 @@ struct ChannelzCalls {
 struct ChannelzSubchannel {
   int64_t id = 0;
   std::string target;  // the resolved address, "ipv4:127.0.0.1:50051"
-  std::string state;   // "READY", "IDLE", "TRANSIENT_FAILURE", ...
+  std::string state;   // "READY", "IDLE", "TRANSIENT_FAILURE", ...; "UNKNOWN" when unset
   ChannelzCalls calls;
   std::vector<ChannelzSocket> sockets;
 };
@@ -55,11 +55,13 @@ struct ChannelzChannel {
 //
 // gRPC counts a stream as succeeded or failed when it frees the stream, a moment after the call
 // has reported its end. So that a call that has ended is never shown as open, this reads again
-// (every millisecond, for at most `settle_within`) until every socket's streams have ended.
+// (every millisecond, for at most `settle_within`) until every socket's streams have ended;
+// this blocks, so an event loop should read with no settling and look again on a timer.
 std::optional<ChannelzChannel> ReadChannelz(
     std::string_view target, std::chrono::milliseconds settle_within = std::chrono::seconds(1));
 
-// Streams started on the socket that have not yet ended.
+// Streams started that have not yet ended, on the socket or on all of the channel's sockets.
 uint64_t OpenStreams(const ChannelzSocket& socket);
+uint64_t OpenStreams(const ChannelzChannel& channel);
 
 }  // namespace greeter

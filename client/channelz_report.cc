@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "client/status_row.h"
+
 namespace greeter {
 namespace {
 
@@ -90,15 +92,6 @@ Json CallsJson(const ChannelzCalls& calls) {
 }
 
 }  // namespace
-
-std::string StatusRow(std::string_view label, std::string_view value) {
-  std::string row = "  ";
-  row += label;
-  row.resize(14, ' ');
-  row += value;
-  row += "\n";
-  return row;
-}
 
 std::string ChannelzText(const ChannelzChannel& channel) {
   std::string text = StatusRow("channel", "#" + std::to_string(channel.id) + " to " +

@@ -7,9 +7,6 @@
 
 namespace greeter {
 
-// "  label       value\n": the rows `status` prints, labels in one column.
-std::string StatusRow(std::string_view label, std::string_view value);
-
 // The channel as `status` shows it to people: the channel, then each subchannel and its
 // sockets, and on each socket its streams, messages and flow-control windows; last, whether
 // every call went over one connection.

@@ -86,6 +86,13 @@ int main(int argc, char** argv) {
     return *health ? greeter::kHealthBadFlags : 2;
   }
 
+  if (flags.show_status &&
+      (*repl_command || *health || *status_command || app.get_subcommands().empty())) {
+    std::cerr << "greeter-client: --status goes with hello, stream, collect, chat and tour (the "
+                 "interactive client has a status command)\n";
+    return *health ? greeter::kHealthBadFlags : 2;
+  }
+
   // One channel for the whole process: every call below is a stream on its connection.
   std::shared_ptr<grpc::Channel> channel;
   try {

@@ -90,6 +90,14 @@ TEST_F(ClientCli, StatusAloneConnectsAndShowsTheSocket) {
   EXPECT_NE(result.out.find(" -> " + server_.target()), std::string::npos) << result.out;
 }
 
+TEST_F(ClientCli, StatusFlagWithoutACommandToFollowIsAUsageError) {
+  const auto result = Client({"--status", "repl"});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_EQ(result.err,
+            "greeter-client: --status goes with hello, stream, collect, chat and tour (the "
+            "interactive client has a status command)\n");
+}
+
 TEST_F(ClientCli, JsonPrintsOneObjectPerReplyWithStableKeys) {
   const auto result = Client({"--json", "stream", "Bob", "--count", "2", "--interval", "0"});
   EXPECT_EQ(result.exit_code, 0) << result.err;

@@ -1,12 +1,17 @@
 // greeter-bench, the load generator, against a real server: every call counted and checked,
 // each connection a connection of its own, with either client stack.
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
 #include "tests/support/child_process.h"
 #include "tests/support/test_server.h"
+#include "tests/support/unused_port.h"
 
 namespace greeter::testing {
 namespace {
@@ -21,22 +26,50 @@ TEST_P(GreeterBench, CountsEveryCallOnSeparateConnections) {
                   "300", "--warmup", "0s", "--json"});
   ASSERT_EQ(result.exit_code, 0) << result.err;
   const auto report = nlohmann::json::parse(result.out);
-  EXPECT_EQ(report["calls_ok"], 300);
-  EXPECT_EQ(report["invalid_replies"], 0);
-  EXPECT_TRUE(report["errors"].empty()) << report["errors"].dump();
-  EXPECT_EQ(report["distinct_peers"], 3);  // the server saw three client addresses
-  EXPECT_EQ(report["latency_ns"]["count"], 300);
+  EXPECT_EQ(report.at("calls_ok"), 300);
+  EXPECT_EQ(report.at("invalid_replies"), 0);
+  EXPECT_TRUE(report.at("errors").empty()) << report.at("errors").dump();
+  EXPECT_EQ(report.at("distinct_peers"), 3);  // the server saw three client addresses
+  EXPECT_EQ(report.at("latency_ns").at("count"), 300);
+}
+
+// A listener that completes TCP handshakes (the kernel does) and never says a word.
+class SilentListener {
+ public:
+  SilentListener() {
+    fd_ = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    EXPECT_EQ(bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+    EXPECT_EQ(listen(fd_, 16), 0);
+    EXPECT_EQ(getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length), 0);
+    port_ = ntohs(address.sin_port);
+  }
+  ~SilentListener() { close(fd_); }
+  std::string target() const { return "127.0.0.1:" + std::to_string(port_); }
+
+ private:
+  int fd_ = -1;
+  int port_ = 0;
+};
+
+TEST_P(GreeterBench, GivesUpOnAServerThatNeverAnswers) {
+  SilentListener silent;
+  const auto result =
+      RunProgram({GREETER_BENCH_BIN, "--client-stack", GetParam(), "--target", silent.target(),
+                  "--connect-timeout", "300ms", "--requests", "1"});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.err.find("greeter-bench: cannot connect to " + silent.target()),
+            std::string::npos)
+      << result.err;
 }
 
 INSTANTIATE_TEST_SUITE_P(ClientStacks, GreeterBench, ::testing::Values("lean", "full"));
 
 TEST(GreeterBenchWithoutServer, SaysItCannotConnectAndExitsOne) {
-  int port = 0;
-  {
-    TestServer gone;  // a port that was just free, and is again
-    port = gone.port();
-  }
-  const std::string target = "127.0.0.1:" + std::to_string(port);
+  const std::string target = "127.0.0.1:" + std::to_string(UnusedPort());
   const auto result = RunProgram({GREETER_BENCH_BIN, "--target", target, "--requests", "1"});
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_EQ(result.err, "greeter-bench: cannot connect to " + target + ": Connection refused\n");

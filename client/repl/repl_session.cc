@@ -10,6 +10,7 @@
 #include "client/repl/connection_watcher.h"
 #include "client/reply_printer.h"
 #include "client/server_stream_call.h"
+#include "client/status_row.h"
 #include "client/tour.h"
 #include "client/unary_call.h"
 #include "common/duration.h"
@@ -150,8 +151,7 @@ void ReplSession::Execute(const Command& command) {
         } else if constexpr (std::is_same_v<T, repl::Tour>) {
           StartTour(c);
         } else if constexpr (std::is_same_v<T, repl::Status>) {
-          ShowStatus();
-          Prompt();
+          ShowStatus(std::chrono::steady_clock::now() + std::chrono::seconds(1));
         } else if constexpr (std::is_same_v<T, repl::SetDeadline>) {
           settings_.deadline = c.deadline;
           Print("deadline " + FormatDuration(c.deadline) + " on every call\n");
@@ -244,6 +244,7 @@ void ReplSession::OnInterrupt() {
 void ReplSession::Quit() {
   if (quitting_) return;
   quitting_ = true;
+  status_timer_.cancel();
   console_.CancelLine();
   if (call_) call_->cancel();
   on_quit_();
@@ -318,12 +319,21 @@ void ReplSession::StartTour(const Tour& command) {
   call.cancel = [tour] { tour->Cancel(); };
 }
 
-void ReplSession::ShowStatus() {
-  // The connection as gRPC itself counts it (channelz), which is what the learner should trust.
-  const auto channel = ReadChannelz(target_);
-  std::string text = channel
-                         ? ChannelzText(*channel)
-                         : StatusRow("channel", target_ + ", " + std::string(StateName(state_)));
+void ReplSession::ShowStatus(std::chrono::steady_clock::time_point give_up) {
+  // The connection as gRPC itself counts it (channelz). gRPC counts a stream as ended a moment
+  // after its call has ended: until then (at most until give_up) look again on a timer, not
+  // reading commands meanwhile, so that no call the user saw end shows as open.
+  const auto channel = ReadChannelz(target_, std::chrono::milliseconds(0));
+  if (channel && OpenStreams(*channel) > 0 && std::chrono::steady_clock::now() < give_up) {
+    mode_ = Mode::kCall;
+    status_timer_.expires_after(std::chrono::milliseconds(2));
+    status_timer_.async_wait([this, give_up](const asio::error_code& error) {
+      if (!error && !quitting_) ShowStatus(give_up);
+    });
+    return;
+  }
+  std::string text = channel ? ChannelzText(*channel)
+                             : StatusRow("channel", target_ + " (channelz has no record of it)");
   text += StatusRow("deadline", settings_.deadline ? FormatDuration(*settings_.deadline) : "none");
   std::string headers;
   for (const auto& [key, value] : settings_.metadata) {
@@ -331,6 +341,8 @@ void ReplSession::ShowStatus() {
   }
   text += StatusRow("headers", headers.empty() ? "none" : headers);
   Print(text);
+  mode_ = Mode::kCommand;
+  Prompt();
 }
 
 }  // namespace greeter::repl

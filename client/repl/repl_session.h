@@ -3,6 +3,7 @@
 #include <grpcpp/channel.h>
 
 #include <asio/io_context.hpp>
+#include <asio/steady_timer.hpp>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -59,7 +60,7 @@ class ReplSession {
   void StartCollect();
   void StartChat(const Chat& command);
   void StartTour(const Tour& command);
-  void ShowStatus();
+  void ShowStatus(std::chrono::steady_clock::time_point give_up);
 
   ActiveCall& BeginCall(bool streamed_replies);
   CallHandlers HandlersFor(uint64_t id);
@@ -82,6 +83,8 @@ class ReplSession {
   uint64_t last_call_id_ = 0;
   std::string chat_room_;  // the room of the chat in progress, if any
   bool quitting_ = false;
+
+  asio::steady_timer status_timer_{io_};  // status: looking again until streams have ended
 
   grpc_connectivity_state state_ = GRPC_CHANNEL_IDLE;
   bool was_ready_ = false;

@@ -40,9 +40,11 @@ struct BenchOptions {
   std::optional<std::chrono::milliseconds> deadline;
   std::optional<int> server_pid;  // report this local process's CPU use too
   // Lean (the default): each channel runs straight over a TCP connection greeter-bench opened,
-  // without name resolution, load balancing or retries, which costs the generator about a third
-  // less per call. Full: channels as applications make them.
+  // without name resolution, load balancing or the retry filter, which costs the generator
+  // about a third less per call. Full: channels as applications make them.
   bool full_client_stack = false;
+  // How long each connection may take to connect and answer a first call.
+  std::chrono::milliseconds connect_timeout{10'000};
   bool json = false;
 };
 

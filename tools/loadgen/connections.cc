@@ -16,14 +16,14 @@
 #include <set>
 #include <stdexcept>
 
+#include "common/duration.h"
+
 namespace greeter::bench {
 
 namespace {
 
-constexpr auto kConnectTimeout = std::chrono::seconds(10);
-
 // A connected TCP socket to host:port ("[::1]:50051" too), Nagle off as gRPC sets it.
-int ConnectTcp(const std::string& target) {
+int ConnectTcp(const std::string& target, std::chrono::milliseconds timeout) {
   const size_t colon = target.rfind(':');
   if (colon == std::string::npos) throw std::runtime_error("--target: use host:port: " + target);
   std::string host = target.substr(0, colon);
@@ -45,11 +45,12 @@ int ConnectTcp(const std::string& target) {
       last_error = errno;
       continue;
     }
-    timeval timeout{std::chrono::seconds(kConnectTimeout).count(), 0};  // bounds connect()
-    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
+    timeval bound{static_cast<time_t>(timeout.count() / 1000),
+                  static_cast<suseconds_t>(timeout.count() % 1000 * 1000)};
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &bound, sizeof bound);  // bounds connect()
     if (connect(fd, address->ai_addr, address->ai_addrlen) == 0) {
-      timeout = {};
-      setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
+      bound = {};
+      setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &bound, sizeof bound);
       const int on = 1;
       setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
       return fd;
@@ -57,24 +58,52 @@ int ConnectTcp(const std::string& target) {
     last_error = errno;
     close(fd);
   }
+  if (last_error == EINPROGRESS || last_error == EAGAIN) {  // SO_SNDTIMEO ran out
+    throw std::runtime_error("cannot connect to " + target + ": no answer within " +
+                             FormatDuration(timeout));
+  }
   throw std::runtime_error("cannot connect to " + target + ": " + std::strerror(last_error));
 }
 
-std::shared_ptr<grpc::Channel> OpenLeanChannel(const std::string& target, bool deadlines) {
-  grpc::ChannelArguments arguments;
-  arguments.SetMaxReceiveMessageSize(-1);  // client-stream replies grow with --messages
-  arguments.SetInt(GRPC_ARG_ENABLE_RETRIES, 0);
-  if (!deadlines) arguments.SetInt(GRPC_ARG_MINIMAL_STACK, 1);
-  return grpc::CreateCustomInsecureChannelFromFd(target, ConnectTcp(target), arguments);
+// A server that accepts but never speaks HTTP/2 would leave every call waiting: one call with
+// a deadline shows that it answers. Any status but these means it did.
+void CheckAnswers(const std::shared_ptr<grpc::Channel>& channel, const std::string& target,
+                  std::chrono::milliseconds timeout) {
+  auto stub = greet::Greeter::NewStub(channel);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + timeout);
+  greet::HelloRequest request;
+  request.set_name("greeter-bench");
+  greet::HelloReply reply;
+  const grpc::Status status = stub->SayHello(&context, request, &reply);
+  if (status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED ||
+      status.error_code() == grpc::StatusCode::UNAVAILABLE) {
+    throw std::runtime_error("cannot connect to " + target + ": no gRPC answer within " +
+                             FormatDuration(timeout) + " (" + status.error_message() + ")");
+  }
 }
 
-std::shared_ptr<grpc::Channel> OpenFullChannel(const std::string& target) {
+std::shared_ptr<grpc::Channel> OpenLeanChannel(const std::string& target,
+                                               std::chrono::milliseconds timeout) {
+  grpc::ChannelArguments arguments;
+  arguments.SetMaxReceiveMessageSize(-1);  // client-stream replies grow with --messages
+  arguments.SetInt(GRPC_ARG_MINIMAL_STACK, 1);
+  // The minimal stack leaves the client's deadline filter out; deadlines must still end calls.
+  arguments.SetInt(GRPC_ARG_ENABLE_DEADLINE_CHECKS, 1);
+  auto channel =
+      grpc::CreateCustomInsecureChannelFromFd(target, ConnectTcp(target, timeout), arguments);
+  CheckAnswers(channel, target, timeout);
+  return channel;
+}
+
+std::shared_ptr<grpc::Channel> OpenFullChannel(const std::string& target,
+                                               std::chrono::milliseconds timeout) {
   grpc::ChannelArguments arguments;
   arguments.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
   arguments.SetMaxReceiveMessageSize(-1);
   auto channel = grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), arguments);
-  if (!channel->WaitForConnected(std::chrono::system_clock::now() + kConnectTimeout)) {
-    throw std::runtime_error("cannot connect to " + target + " within 10 s");
+  if (!channel->WaitForConnected(std::chrono::system_clock::now() + timeout)) {
+    throw std::runtime_error("cannot connect to " + target + " within " + FormatDuration(timeout));
   }
   return channel;
 }
@@ -82,10 +111,12 @@ std::shared_ptr<grpc::Channel> OpenFullChannel(const std::string& target) {
 }  // namespace
 
 std::vector<std::shared_ptr<grpc::Channel>> OpenChannels(const std::string& target, int count,
-                                                         bool full_stack, bool deadlines) {
+                                                         bool full_stack,
+                                                         std::chrono::milliseconds timeout) {
   std::vector<std::shared_ptr<grpc::Channel>> channels;
   for (int i = 0; i < count; ++i) {
-    channels.push_back(full_stack ? OpenFullChannel(target) : OpenLeanChannel(target, deadlines));
+    channels.push_back(full_stack ? OpenFullChannel(target, timeout)
+                                  : OpenLeanChannel(target, timeout));
   }
   return channels;
 }

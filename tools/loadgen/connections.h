@@ -11,18 +11,19 @@
 
 namespace greeter::bench {
 
-// `count` channels to `target` (host:port), each on a TCP connection of its own, connected
-// before this returns; throws std::runtime_error naming the target when it cannot connect.
+// `count` channels to `target` (host:port), each on a TCP connection of its own and answering
+// calls before this returns; throws std::runtime_error naming the target when one does not
+// within `timeout`.
 //
-// Lean channels (`full_stack` false) run over a socket opened here, with gRPC's minimal filter
-// stack and no retries: no resolver, load balancer or retry buffering per call, which is most
-// of what a gRPC C++ client spends beyond the transport. They do not reconnect; a benchmark
-// does not want them to. `deadlines`: calls will carry deadlines, so keep the client's
-// deadline filter, which the minimal stack leaves out.
+// Lean channels (`full_stack` false) run over a socket opened here, as "direct" channels with
+// gRPC's minimal filter stack (deadline checks kept): no resolver, load balancer or retry
+// filter per call, which is most of what a gRPC C++ client spends beyond the transport. They do
+// not reconnect; a benchmark does not want them to.
 // Full channels are the usual kind; each gets a local subchannel pool, since gRPC would
 // otherwise share one connection between channels with equal arguments.
 std::vector<std::shared_ptr<grpc::Channel>> OpenChannels(const std::string& target, int count,
-                                                         bool full_stack, bool deadlines);
+                                                         bool full_stack,
+                                                         std::chrono::milliseconds timeout);
 
 // Asks the server, once per channel, for the peer address it sees (HelloRequest
 // include_call_info) and counts the distinct ones: this shows the channels really are separate

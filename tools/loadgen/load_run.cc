@@ -43,7 +43,7 @@ CallStarter StarterFor(Mode mode) {
 std::vector<std::unique_ptr<greet::Greeter::Stub>> Connect(
     const BenchOptions& options, std::vector<std::shared_ptr<grpc::Channel>>& channels) {
   channels = OpenChannels(options.target, options.connections, options.full_client_stack,
-                          options.deadline.has_value());
+                          options.connect_timeout);
   std::vector<std::unique_ptr<greet::Greeter::Stub>> stubs;
   for (const auto& channel : channels) stubs.push_back(greet::Greeter::NewStub(channel));
   return stubs;

@@ -42,6 +42,7 @@ int main(int argc, char** argv) {
   uint64_t requests = 0;
   int server_pid = 0;
   std::string deadline_text;
+  std::string connect_timeout_text = "10s";
 
   CLI::App app{
       "greeter-bench: load for greet.Greeter in each call shape; reports calls/s, messages/s, "
@@ -53,9 +54,9 @@ int main(int argc, char** argv) {
   std::string client_stack = "lean";
   app.add_option("--client-stack", client_stack,
                  "lean: each channel straight over a TCP connection greeter-bench opens, with "
-                 "gRPC's minimal filters and no retries (about a third cheaper per call, so the "
-                 "generator is less often the bottleneck); full: channels as applications make "
-                 "them (resolver, load balancer, retries)")
+                 "gRPC's minimal filters and no retry filter (about a third cheaper per call, so "
+                 "the generator is less often the bottleneck); full: channels as applications "
+                 "make them (resolver, load balancer, retries)")
       ->capture_default_str()
       ->check(CLI::IsMember({"lean", "full"}));
   app.add_option("--connections", options.connections,
@@ -98,6 +99,9 @@ int main(int argc, char** argv) {
   app.add_option("--reply-padding", options.reply_padding_bytes,
                  "Ask for this many bytes of HelloReply.padding in every reply")
       ->capture_default_str();
+  app.add_option("--connect-timeout", connect_timeout_text,
+                 "How long each connection may take to connect and answer a first call")
+      ->capture_default_str();
   app.add_option("--deadline", deadline_text,
                  "Deadline of every call, e.g. 2s (sent as grpc-timeout; none by default, as it "
                  "costs the server a timer per call)");
@@ -127,6 +131,12 @@ int main(int argc, char** argv) {
   options.warmup = *warmup;
   if (requests > 0) options.requests = requests;
   if (server_pid > 0) options.server_pid = server_pid;
+  const auto connect_timeout = greeter::ParseDuration(connect_timeout_text);
+  if (!connect_timeout || connect_timeout->count() == 0) {
+    std::cerr << "greeter-bench: --connect-timeout takes a duration such as 500ms or 10s\n";
+    return 2;
+  }
+  options.connect_timeout = *connect_timeout;
   if (!deadline_text.empty()) {
     const auto deadline = greeter::ParseDuration(deadline_text);
     if (!deadline || deadline->count() == 0) {
