@@ -19,12 +19,13 @@ class Timing:
     warmup_s: float
     duration_s: float
     rounds: int  # runs of each scenario on each server, interleaved; the quietest one counts
+    cross_check_rounds: int  # back-to-back pairs of greeter-bench and h2load runs per server
 
 
 # Several short rounds rather than one long run: other work on a shared 2-core machine comes and
 # goes, and of interleaved rounds the one that other work disturbed least counts.
-FULL_TIMING = Timing(warmup_s=1, duration_s=3, rounds=3)
-QUICK_TIMING = Timing(warmup_s=0.5, duration_s=2, rounds=1)
+FULL_TIMING = Timing(warmup_s=1, duration_s=3, rounds=3, cross_check_rounds=5)
+QUICK_TIMING = Timing(warmup_s=0.5, duration_s=2, rounds=1, cross_check_rounds=1)
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,10 @@ class Scenario:
     connections: int = 0  # idle-memory and h2load
     in_quick: bool = True
     servers: tuple = ()  # only these server keys (empty: all), for what only greeter-server has
+    # The key of a scenario run right after this one, on the same server, in every round: the
+    # two generators' figures are then compared round by round, each pair under the same
+    # conditions, instead of across rounds that the machine's noise sets apart.
+    paired_with: Optional[str] = None
 
 
 def _bench(*args):
@@ -54,7 +59,7 @@ SCENARIOS = [
     Scenario("unary-spread", f"unary, {SPREAD_CONNECTIONS} connections x 1 call in flight",
              "greeter-bench",
              _bench("--mode", "unary", "--connections", str(SPREAD_CONNECTIONS), "--concurrency",
-                    str(SPREAD_CONNECTIONS))),
+                    str(SPREAD_CONNECTIONS)), paired_with="unary-spread-h2load"),
     Scenario("unary-spread-h2load", "unary, same shape, driven by h2load", "h2load",
              streams=1, connections=SPREAD_CONNECTIONS),
     Scenario("server-stream-1", "server stream, 1 stream (10,000 replies per call)",
@@ -106,8 +111,20 @@ def quietest_result(scenario_key, results):
 def selected_scenarios(quick, only=None):
     chosen = [s for s in SCENARIOS if (s.in_quick or not quick)]
     if only:
-        chosen = [s for s in chosen if s.key in only]
+        partners = {s.paired_with for s in chosen if s.key in only and s.paired_with}
+        chosen = [s for s in chosen if s.key in only or s.key in partners]
     return chosen
+
+
+def paired_scenario_keys():
+    """Scenarios that run only as the second of a pair."""
+    return {s.paired_with for s in SCENARIOS if s.paired_with}
+
+
+def median(values):
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
 @dataclass(frozen=True)
