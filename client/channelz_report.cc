@@ -50,7 +50,11 @@ std::string Conclusion(const ChannelzChannel& channel) {
       ++sockets;
     }
   }
-  if (sockets == 0) return "No connection is open: the next call opens one.\n";
+  if (sockets == 0) {
+    return channel.state == "IDLE"
+               ? "No connection is open: the next call opens one.\n"
+               : "No connection is open: the channel is " + channel.state + ".\n";
+  }
   if (sockets > 1) {
     return std::to_string(sockets) + " connections are open (one per address the target has).\n";
   }

@@ -15,6 +15,7 @@
 #include "client/repl/run_repl.h"
 #include "client/reply_printer.h"
 #include "client/status_command.h"
+#include "common/command_line.h"
 
 int main(int argc, char** argv) {
   greeter::ClientFlags flags;
@@ -73,11 +74,8 @@ int main(int argc, char** argv) {
       "Connect, then show this client's channel as gRPC's channelz sees it: the subchannel, "
       "the socket (the connection), and on it streams and messages");
 
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& parse_error) {
-    const int exit_code = app.exit(parse_error);
-    return exit_code != 0 && health->parsed() ? greeter::kHealthBadFlags : exit_code;
+  if (const auto exit_code = greeter::ParseCommandLine(app, argc, argv)) {
+    return *exit_code != 0 && health->parsed() ? greeter::kHealthBadFlags : *exit_code;
   }
 
   const auto [settings, error] = greeter::SettingsFrom(flags);

@@ -6,6 +6,7 @@
 #include <csignal>
 #include <iostream>
 
+#include "common/command_line.h"
 #include "common/duration.h"
 #include "common/pem_file.h"
 #include "server/call_log.h"
@@ -105,7 +106,7 @@ int main(int argc, char** argv) {
       ->transform(CLI::CheckedTransformer(std::map<std::string, greeter::CallLogFormat>{
           {"text", greeter::CallLogFormat::kText}, {"json", greeter::CallLogFormat::kJson}}))
       ->default_str("text");
-  CLI11_PARSE(app, argc, argv);
+  if (const auto exit_code = greeter::ParseCommandLine(app, argc, argv)) return *exit_code;
 
   const auto drain = greeter::ParseDuration(drain_text);
   if (!drain) {

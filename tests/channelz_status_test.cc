@@ -135,7 +135,9 @@ TEST(ChannelzStatus, StatusOfAnUnreachableServerSaysSoAndExitsUnavailable) {
   std::ostringstream out, err;
   EXPECT_EQ(RunStatus(*channel, target, false, 300ms, out, err),
             64 + grpc::StatusCode::UNAVAILABLE);
-  EXPECT_NE(out.str().find("No connection is open"), std::string::npos) << out.str();
+  EXPECT_NE(out.str().find("No connection is open: the channel is TRANSIENT_FAILURE."),
+            std::string::npos)
+      << out.str();
   EXPECT_EQ(err.str(),
             "greeter-client: UNAVAILABLE: cannot connect to " + target + " within 300ms\n");
 }

@@ -144,6 +144,18 @@ TEST(ClientCliWithoutServer, BadDeadlineIsAUsageError) {
   EXPECT_NE(result.err.find("--deadline"), std::string::npos);
 }
 
+TEST(ClientCliWithoutServer, WhatTheParserRefusesIsAUsageErrorToo) {
+  // Not CLI11's own codes (105, 106, 109...), which scripts would read as gRPC statuses.
+  for (const std::vector<std::string>& argv : std::vector<std::vector<std::string>>{
+           {GREETER_CLIENT_BIN, "--no-such-flag", "hello", "Alice"},
+           {GREETER_CLIENT_BIN, "hello"},
+           {GREETER_CLIENT_BIN, "stream", "Alice", "--count", "many"}}) {
+    const auto result = RunProgram(argv);
+    EXPECT_EQ(result.exit_code, 2) << argv[1] << ": " << result.err;
+    EXPECT_FALSE(result.err.empty());
+  }
+}
+
 TEST(ClientCliWithoutServer, HelpListsEverySubcommand) {
   const auto result = RunProgram({GREETER_CLIENT_BIN, "--help"});
   EXPECT_EQ(result.exit_code, 0);

@@ -27,6 +27,7 @@ TEST_P(GreeterBench, CountsEveryCallOnSeparateConnections) {
   ASSERT_EQ(result.exit_code, 0) << result.err;
   const auto report = nlohmann::json::parse(result.out);
   EXPECT_EQ(report.at("calls_ok"), 300);
+  EXPECT_EQ(report.at("messages_per_call"), 1);  // a unary call, whatever --messages says
   EXPECT_EQ(report.at("invalid_replies"), 0);
   EXPECT_TRUE(report.at("errors").empty()) << report.at("errors").dump();
   EXPECT_EQ(report.at("distinct_peers"), 3);  // the server saw three client addresses
@@ -73,6 +74,12 @@ TEST(GreeterBenchWithoutServer, SaysItCannotConnectAndExitsOne) {
   const auto result = RunProgram({GREETER_BENCH_BIN, "--target", target, "--requests", "1"});
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_EQ(result.err, "greeter-bench: cannot connect to " + target + ": Connection refused\n");
+}
+
+TEST(GreeterBenchWithoutServer, AFlagItDoesNotKnowIsAUsageError) {
+  const auto result = RunProgram({GREETER_BENCH_BIN, "--client-stack", "fat"});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find("--client-stack"), std::string::npos) << result.err;
 }
 
 }  // namespace

@@ -48,6 +48,12 @@ const char* LatencyUnit(Mode mode) {
 
 }  // namespace
 
+// --messages as the mode uses it: a unary call and an idle stream send one request whatever
+// --messages says; 0 for bidi and fanout means "until the run ends".
+uint32_t MessagesPerCall(const BenchOptions& options) {
+  return options.mode == Mode::kUnary || options.mode == Mode::kIdleBidi ? 1 : options.messages;
+}
+
 uint64_t MessagesOfInterest(const RunReport& report) {
   switch (report.options.mode) {
     case Mode::kClientStream:
@@ -124,7 +130,7 @@ nlohmann::json ToJson(const RunReport& report) {
       {"connections", options.connections},
       {"concurrency", options.concurrency},
       {"rate", options.rate},
-      {"messages_per_call", options.messages},
+      {"messages_per_call", MessagesPerCall(options)},
       {"window", options.window},
       {"rooms", options.rooms},
       {"payload_bytes", options.payload_bytes},
