@@ -28,14 +28,23 @@ std::optional<ChannelzSocket> OnlySocket(const ChannelzChannel& channel) {
   return channel.subchannels[0].sockets[0];
 }
 
+// What a one-shot command needs, on a fresh channel to `server`; replies go to `out`.
+struct OneShotClient {
+  explicit OneShotClient(const TestServer& server, CallSettings settings = {})
+      : stub(greet::Greeter::NewStub(server.NewChannel())),
+        env{*stub, std::move(settings), printer, no_input} {}
+
+  std::unique_ptr<greet::Greeter::Stub> stub;
+  std::ostringstream out;
+  ReplyPrinter printer{out, false};
+  std::istringstream no_input;
+  CommandEnvironment env;
+};
+
 TEST(ChannelzStatus, AfterATourTheOneSocketShowsExactlyTheTourStreams) {
   TestServer server;
-  auto stub = greet::Greeter::NewStub(server.NewChannel());
-  std::ostringstream out;
-  ReplyPrinter printer(out, false);
-  std::istringstream no_input;
-  CommandEnvironment env{*stub, {}, printer, no_input};
-  ASSERT_TRUE(RunTour(env, "Alice").ok()) << out.str();
+  OneShotClient client(server);
+  ASSERT_TRUE(RunTour(client.env, "Alice").ok()) << client.out.str();
 
   const auto channel = ReadChannelz(server.target());
   ASSERT_TRUE(channel.has_value());
@@ -98,14 +107,10 @@ TEST(ChannelzStatus, ACancelledCallIsAFailedStream) {
 
 TEST(ChannelzStatus, ACallTheServerFailsIsAFailedCallOnASucceededStream) {
   TestServer server;
-  auto stub = greet::Greeter::NewStub(server.NewChannel());
-  std::ostringstream out;
-  ReplyPrinter printer(out, false);
-  std::istringstream no_input;
   CallSettings settings;
   settings.knobs.mutable_fail()->set_code(grpc::StatusCode::NOT_FOUND);
-  CommandEnvironment env{*stub, settings, printer, no_input};
-  EXPECT_EQ(RunHello(env, "Alice").error_code(), grpc::StatusCode::NOT_FOUND);
+  OneShotClient client(server, settings);
+  EXPECT_EQ(RunHello(client.env, "Alice").error_code(), grpc::StatusCode::NOT_FOUND);
 
   // The status came in the server's trailers, which end the HTTP/2 stream properly.
   const auto channel = ReadChannelz(server.target());

@@ -76,6 +76,29 @@ TEST(ReplPiped, TourShowsTheOneConnection) {
       << result.out;
 }
 
+TEST(ReplPiped, ACollectAfterARoomChatSendsNamesNotRoomTexts) {
+  TestServer server;
+  const auto result = RunProgram({GREETER_CLIENT_BIN, "--target", server.target()},
+                                 "chat Ada lobby\nhi\n/leave\ncollect\nBob\nCy\n\n");
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(result.out,
+            "Hello Ada, welcome to lobby (nobody else is here)\n"
+            "Ada: hi\n"
+            "Hello Bob and Cy (2 names)\n");
+}
+
+TEST(ReplPiped, TheTestKnobFlagsApplyToItsCallsToo) {
+  TestServer server;
+  const auto result =
+      RunProgram({GREETER_CLIENT_BIN, "--target", server.target(), "--fail", "NOT_FOUND:nope"},
+                 "hello A\nstream B 2 0\ncollect\nC\n\nchat D\n");
+  EXPECT_EQ(result.out,
+            "NOT_FOUND: nope\n"
+            "NOT_FOUND: nope\n"
+            "NOT_FOUND: nope\n"
+            "NOT_FOUND: nope\n");
+}
+
 TEST(ReplPiped, ErrorsOfAStreamAreReportedAndTheSessionGoesOn) {
   TestServer server;
   const auto result = RunProgram({GREETER_CLIENT_BIN, "--target", server.target(), "repl"},

@@ -70,7 +70,7 @@ std::string ReplSession::PromptText() const {
     case Mode::kCollect:
       return Coloured("name", "2") + "> ";
     case Mode::kChat:
-      return Coloured(chat_room_.empty() ? "chat" : chat_room_, "2") + "> ";
+      return Coloured(call_ && !call_->room.empty() ? call_->room : "chat", "2") + "> ";
     default:
       return "greeter " + Coloured(StateName(state_), StateColour(state_)) + "> ";
   }
@@ -130,11 +130,7 @@ void ReplSession::OnLine(std::optional<std::string> line) {
   }
 }
 
-void ReplSession::SendLine(std::string line) {
-  auto request =
-      chat_room_.empty() ? Request(std::move(line)) : CallSettings::SayRequest(std::move(line));
-  call_->send(std::move(request));
-}
+void ReplSession::SendLine(std::string line) { call_->send(std::move(line)); }
 
 void ReplSession::Execute(const Command& command) {
   std::visit(
@@ -181,12 +177,6 @@ void ReplSession::Execute(const Command& command) {
         }
       },
       command);
-}
-
-greet::HelloRequest ReplSession::Request(std::string name) const {
-  greet::HelloRequest request;
-  request.set_name(std::move(name));
-  return request;
 }
 
 ReplSession::ActiveCall& ReplSession::BeginCall(bool streamed_replies) {
@@ -252,13 +242,14 @@ void ReplSession::Quit() {
 
 void ReplSession::StartHello(const Hello& command) {
   ActiveCall& call = BeginCall(false);
-  auto unary = UnaryCall::Start(*stub_, settings_, Request(command.name), HandlersFor(call.id));
+  auto unary = UnaryCall::Start(*stub_, settings_, settings_.FirstRequest(command.name),
+                                HandlersFor(call.id));
   call.cancel = [unary] { unary->Cancel(); };
 }
 
 void ReplSession::StartStream(const Stream& command) {
   ActiveCall& call = BeginCall(true);
-  auto request = Request(command.name);
+  auto request = settings_.FirstRequest(command.name);
   if (command.count) request.set_count(*command.count);
   if (command.interval_ms) request.set_interval_ms(*command.interval_ms);
   auto stream = ServerStreamCall::Start(*stub_, settings_, request, HandlersFor(call.id));
@@ -269,7 +260,13 @@ void ReplSession::StartCollect() {
   ActiveCall& call = BeginCall(false);
   auto collect = ClientStreamCall::Start(*stub_, settings_, HandlersFor(call.id));
   call.cancel = [collect] { collect->Cancel(); };
-  call.send = [collect](greet::HelloRequest request) { return collect->Send(std::move(request)); };
+  // The first name carries the knobs (--fail, --delay, ...), the later ones only the name.
+  call.send = [this, collect, first = true](std::string name) mutable {
+    auto request =
+        first ? settings_.FirstRequest(std::move(name)) : settings_.LaterRequest(std::move(name));
+    first = false;
+    return collect->Send(std::move(request));
+  };
   call.close = [collect] { collect->Close(); };
   mode_ = Mode::kCollect;
   Notice("one name per line; an empty line or Ctrl-D sends them\n");
@@ -280,14 +277,17 @@ void ReplSession::StartChat(const Chat& command) {
   ActiveCall& call = BeginCall(true);
   auto chat = BidiCall::Start(*stub_, settings_, HandlersFor(call.id));
   call.cancel = [chat] { chat->Cancel(); };
-  call.send = [chat](greet::HelloRequest request) { return chat->Send(std::move(request)); };
+  call.room = command.room;
+  // In a room a line is said to it; otherwise each line is a name to greet.
+  call.send = [this, chat, in_room = !command.room.empty()](std::string line) {
+    return chat->Send(in_room ? CallSettings::SayRequest(std::move(line))
+                              : settings_.LaterRequest(std::move(line)));
+  };
   call.close = [chat] { chat->Close(); };
   mode_ = Mode::kChat;
   Notice("each line is sent as you type it; /leave or Ctrl-D ends the chat\n");
-  chat_room_ = command.room;
-  auto first = Request(command.name);
-  if (!chat_room_.empty()) first.set_room(chat_room_);
-  chat->Send(std::move(first));
+  chat->Send(command.room.empty() ? settings_.FirstRequest(command.name)
+                                  : settings_.JoinRequest(command.name, command.room));
   Prompt();
 }
 

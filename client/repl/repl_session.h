@@ -44,8 +44,9 @@ class ReplSession {
     bool streamed_replies = false;
     uint64_t replies = 0;
     std::function<void()> cancel;
-    std::function<bool(greet::HelloRequest)> send;  // collect and chat
-    std::function<void()> close;                    // collect and chat: half-close
+    std::function<bool(std::string line)> send;  // collect and chat: a typed line
+    std::function<void()> close;                 // collect and chat: half-close
+    std::string room;                            // chat: the room, if any
   };
 
   void Prompt();
@@ -64,7 +65,6 @@ class ReplSession {
 
   ActiveCall& BeginCall(bool streamed_replies);
   CallHandlers HandlersFor(uint64_t id);
-  greet::HelloRequest Request(std::string name) const;
   void OnReply(uint64_t id, const greet::HelloReply& reply);
   void OnCallDone(uint64_t id, const grpc::Status& status);
   void SendLine(std::string line);
@@ -81,7 +81,6 @@ class ReplSession {
   Mode mode_ = Mode::kCommand;
   std::optional<ActiveCall> call_;
   uint64_t last_call_id_ = 0;
-  std::string chat_room_;  // the room of the chat in progress, if any
   bool quitting_ = false;
 
   asio::steady_timer status_timer_{io_};  // status: looking again until streams have ended
