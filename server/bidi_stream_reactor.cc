@@ -49,8 +49,8 @@ void BidiStreamReactor::OnReadDone(bool ok) {
 
 BidiStreamReactor::RoomAction BidiStreamReactor::TakeRequest() {
   tracker_.CountIn();
-  ++requests_read_;
-  if (requests_read_ == 1 && !request_.room().empty()) {  // join a room
+  const uint64_t requests_read = tracker_.messages_in();
+  if (requests_read == 1 && !request_.room().empty()) {  // join a room
     if (auto status = ValidateName(request_, limits_); !status.ok()) {
       refusal_ = status;
       return {};
@@ -83,12 +83,13 @@ BidiStreamReactor::RoomAction BidiStreamReactor::TakeRequest() {
 }
 
 void BidiStreamReactor::TakePlainRequest() {
+  const uint64_t requests_read = tracker_.messages_in();  // this one included
   if (auto status = ValidateName(request_, limits_); !status.ok()) {
-    refusal_ = grpc::Status(status.error_code(), "request " + std::to_string(requests_read_) +
-                                                     ": " + status.error_message());
+    refusal_ = grpc::Status(status.error_code(), "request " + std::to_string(requests_read) + ": " +
+                                                     status.error_message());
     return;
   }
-  if (requests_read_ == 1) {  // the first request carries the call's knobs
+  if (requests_read == 1) {  // the first request carries the call's knobs
     auto knobs = CallKnobs::From(request_, limits_, std::nullopt);
     if (auto* refusal = std::get_if<grpc::Status>(&knobs)) {
       refusal_ = *refusal;
@@ -252,14 +253,17 @@ BidiStreamReactor::NextSteps BidiStreamReactor::Advance() {
   if (!read_in_flight_ && !reading_ended &&
       (room_mode || replies_.size() < limits_.bidi_replies_in_flight)) {
     read_in_flight_ = steps.read = true;
-    read_starting_ = steps.read_in_room = room_mode;
+    if (room_mode) {
+      steps.read_in_room = true;
+      ++reads_starting_;
+    }
   }
   // A room member that the server ends (closing, cut off) does not wait for its pending read:
   // the client may never send again, and Finish fails that read, once StartRead has been
   // called. A cancelled call waits for it: the cancel fails it at once. A plain stream's reads
   // have already stopped by then.
   const bool reads_settled =
-      !read_in_flight_ || (room_mode && !read_starting_ && refusal_ && !call_dead_);
+      !read_in_flight_ || (room_mode && reads_starting_ == 0 && refusal_ && !call_dead_);
   if (reading_ended && reads_settled && !write_in_flight_ && !cancelling_ && replies_.empty()) {
     finished_ = true;
     steps.finish = call_dead_ ? grpc::Status::CANCELLED : refusal_.value_or(grpc::Status::OK);
@@ -282,7 +286,7 @@ void BidiStreamReactor::Take(NextSteps steps) {
     NextSteps after_read;
     {
       std::lock_guard lock(mutex_);
-      read_starting_ = false;
+      --reads_starting_;
       after_read = Advance();
     }
     Take(std::move(after_read));

@@ -90,7 +90,6 @@ class BidiStreamReactor final
 
   std::mutex mutex_;
   std::deque<greet::HelloReply> replies_;
-  uint32_t requests_read_ = 0;
   uint32_t replies_made_ = 0;
   CallKnobs knobs_;  // from the first request
   bool first_reply_delayed_ = false;
@@ -100,7 +99,10 @@ class BidiStreamReactor final
   bool grace_started_ = false;
   bool cancelling_ = false;  // TryCancel under way: the context must stay valid
   bool read_in_flight_ = false;
-  bool read_starting_ = false;    // decided, StartRead not yet called: the call must not end
+  // Reads decided and not yet started (StartRead not called): the call must not end. A count,
+  // not a flag: a read can complete, and the next be decided on another thread, before the
+  // thread that started the first has come back to say so.
+  uint32_t reads_starting_ = 0;
   bool write_in_flight_ = false;  // or the first reply's delay
   bool client_half_closed_ = false;
   bool call_dead_ = false;  // cancelled, or a write failed: nothing more reaches the client

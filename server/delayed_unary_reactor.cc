@@ -7,7 +7,8 @@ DelayedUnaryReactor::DelayedUnaryReactor(CallTracker tracker, grpc::Status statu
     : tracker_(std::move(tracker)), status_(std::move(status)), timer_(timers) {
   timer_.Wait(delay, [this](bool elapsed) {
     if (!elapsed) status_ = grpc::Status::CANCELLED;
-    Finish(status_);  // last touch: OnDone may follow on another thread
+    if (status_.ok()) tracker_.CountOut();  // the reply goes now
+    Finish(status_);                        // last touch: OnDone may follow on another thread
   });
 }
 

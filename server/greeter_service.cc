@@ -38,13 +38,13 @@ grpc::ServerUnaryReactor* GreeterService::SayHello(grpc::CallbackServerContext* 
       reply->mutable_call()->set_client_half_closed(true);
     }
     knobs.Shape(*reply);
-    tracker.CountOut();
   }
-  if (knobs.first_reply_delay.count() > 0) {
+  if (knobs.first_reply_delay.count() > 0) {  // the reply counts once it goes, after the delay
     return new DelayedUnaryReactor(std::move(tracker), std::move(status), knobs.first_reply_delay,
                                    timers_);
   }
   // Nothing to wait for: answer in place with the library's ready-made reactor.
+  if (status.ok()) tracker.CountOut();
   tracker.Report(status);
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   reactor->Finish(std::move(status));

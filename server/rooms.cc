@@ -41,7 +41,7 @@ grpc::Status Rooms::Join(const std::string& room_name, const std::string& name,
     auto welcome =
         Event(greet::WELCOME, room_name, name, "Hello " + name + ", welcome to " + room_name);
     for (const auto& [present, ignored] : room.members) welcome.add_members(present);
-    Broadcast(room_name, Event(greet::JOINED, room_name, name, name + " joined"), nullptr, touched);
+    Broadcast(room_name, Event(greet::JOINED, room_name, name, name + " joined"), touched);
     welcome.set_room_sequence(room.last_sequence);  // the join's own number
     room.members.emplace(name, member);
     member->Enqueue(welcome);  // an empty queue: always fits
@@ -58,7 +58,7 @@ void Rooms::Say(const std::string& room_name, const std::string& name, const std
     if (!rooms_.contains(room_name)) return;  // closed meanwhile
     auto event = Event(greet::MESSAGE, room_name, name, name + ": " + text);
     event.set_text(text);
-    Broadcast(room_name, std::move(event), nullptr, touched);
+    Broadcast(room_name, std::move(event), touched);
   }
   FlushAll(touched);
 }
@@ -92,19 +92,12 @@ void Rooms::CloseAll(const grpc::Status& status) {
   FlushAll(touched);
 }
 
-size_t Rooms::room_count() {
-  std::lock_guard lock(mutex_);
-  return rooms_.size();
-}
-
-void Rooms::Broadcast(const std::string& room_name, greet::HelloReply event,
-                      const RoomMember* except, Touched& touched) {
+void Rooms::Broadcast(const std::string& room_name, greet::HelloReply event, Touched& touched) {
   auto room = rooms_.find(room_name);
   if (room == rooms_.end()) return;
   event.set_room_sequence(++room->second.last_sequence);
   std::vector<std::string> cut_off;
   for (const auto& [name, member] : room->second.members) {
-    if (member.get() == except) continue;
     if (!member->Enqueue(event)) cut_off.push_back(name);
     touched.push_back(member);
   }
@@ -118,7 +111,7 @@ void Rooms::RemoveMember(const std::string& room_name, const std::string& name, 
     rooms_.erase(room);
     return;
   }
-  Broadcast(room_name, Event(greet::LEFT, room_name, name, name + " left"), nullptr, touched);
+  Broadcast(room_name, Event(greet::LEFT, room_name, name, name + " left"), touched);
 }
 
 void Rooms::FlushAll(const Touched& touched) {

@@ -39,8 +39,6 @@ class Rooms {
   // later joins away. For the start of a server's shutdown.
   void CloseAll(const grpc::Status& status);
 
-  size_t room_count();
-
  private:
   struct Room {
     std::map<std::string, std::shared_ptr<RoomMember>> members;
@@ -48,10 +46,9 @@ class Rooms {
   };
   using Touched = std::vector<std::shared_ptr<RoomMember>>;
 
-  // Queues `event` (with the room's next sequence number) to every member but `except`,
-  // cutting off the members that cannot take it. Mutex held.
-  void Broadcast(const std::string& room_name, greet::HelloReply event, const RoomMember* except,
-                 Touched& touched);
+  // Queues `event` (with the room's next sequence number) to every member, cutting off the
+  // members that cannot take it. Mutex held.
+  void Broadcast(const std::string& room_name, greet::HelloReply event, Touched& touched);
   void RemoveMember(const std::string& room_name, const std::string& name, Touched& touched);
   static void FlushAll(const Touched& touched);
 

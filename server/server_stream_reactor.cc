@@ -14,8 +14,7 @@ ServerStreamReactor::ServerStreamReactor(grpc::CallbackServerContext* context,
       timer_(timers),
       name_(request.name()),
       count_(request.has_count() ? request.count() : kDefaultStreamCount),
-      interval_(request.has_interval_ms() ? request.interval_ms() : kDefaultStreamIntervalMs),
-      include_call_info_(request.include_call_info()) {
+      interval_(request.has_interval_ms() ? request.interval_ms() : kDefaultStreamIntervalMs) {
   tracker_.CountIn();
   EchoRequestedMetadata(*context);
   if (auto status = ValidateServerStreamRequest(request, limits); !status.ok()) {
@@ -28,6 +27,12 @@ ServerStreamReactor::ServerStreamReactor(grpc::CallbackServerContext* context,
     return;
   }
   knobs_ = std::get<CallKnobs>(knobs);
+  // What every reply repeats, set once: reply_ is reused for each write.
+  if (request.include_call_info()) {
+    reply_.mutable_call()->set_peer(context_->peer());
+    reply_.mutable_call()->set_client_half_closed(true);  // one request: closed when it came
+  }
+  knobs_.Shape(reply_);
   NextStep();
 }
 
@@ -58,11 +63,6 @@ void ServerStreamReactor::WriteNextReply() {
   ++sent_;
   reply_.set_message(GreetInStream(name_, sent_, count_));
   reply_.set_sequence(sent_);
-  if (include_call_info_) {
-    reply_.mutable_call()->set_peer(context_->peer());
-    reply_.mutable_call()->set_client_half_closed(true);  // one request: closed when it came
-  }
-  knobs_.Shape(reply_);
   StartWrite(&reply_);
 }
 

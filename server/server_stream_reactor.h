@@ -37,7 +37,6 @@ class ServerStreamReactor final : public grpc::ServerWriteReactor<greet::HelloRe
   std::string name_;
   uint32_t count_ = 0;
   std::chrono::milliseconds interval_{0};
-  bool include_call_info_ = false;
   CallKnobs knobs_;
   uint32_t sent_ = 0;
   greet::HelloReply reply_;

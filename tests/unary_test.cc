@@ -3,6 +3,8 @@
 #include <grpcpp/client_context.h>
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "tests/support/test_server.h"
 
 namespace greeter::testing {
@@ -100,6 +102,38 @@ TEST(Unary, EachCallIsLoggedWithMethodPeerStatusAndMessageCounts) {
   EXPECT_EQ(call.code, grpc::StatusCode::OK);
   EXPECT_EQ(call.messages_in, 1u);
   EXPECT_EQ(call.messages_out, 1u);
+}
+
+TEST(Unary, ADelayedReplyCancelledWhileWaitingIsLoggedAsNeverSent) {
+  TestServer server;
+  auto stub = server.NewStub();
+  auto request = NamedRequest("Slow");
+  request.set_first_reply_delay_ms(10'000);
+  grpc::ClientContext context;
+  greet::HelloReply reply;
+  grpc::Status status;
+  std::thread call([&] { status = stub->SayHello(&context, request, &reply); });
+  server.WaitForCallsStarted(1);
+  context.TryCancel();
+  call.join();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::CANCELLED);
+  const auto record = server.WaitForCall();
+  EXPECT_EQ(record.code, grpc::StatusCode::CANCELLED);
+  EXPECT_EQ(record.messages_out, 0u);  // the reply never left: the delay was cut short
+}
+
+TEST(Unary, ADelayedReplyCountsOnceItIsSent) {
+  TestServer server;
+  auto request = NamedRequest("Late");
+  request.set_first_reply_delay_ms(50);
+  grpc::ClientContext context;
+  context.set_deadline(In(5s));
+  greet::HelloReply reply;
+  ASSERT_TRUE(server.NewStub()->SayHello(&context, request, &reply).ok());
+  EXPECT_EQ(reply.message(), "Hello Late");
+  const auto record = server.WaitForCall();
+  EXPECT_EQ(record.code, grpc::StatusCode::OK);
+  EXPECT_EQ(record.messages_out, 1u);
 }
 
 }  // namespace
