@@ -100,6 +100,22 @@ Outcome CallBidi(greet::Greeter::Stub& stub, grpc::ClientContext& context,
 
 enum class Shape { kUnary, kServerStream, kClientStream, kBidi };
 
+// What CallShape gets back, when all goes well, from a first request named Alice: how many
+// replies, and the first one's greeting.
+size_t RepliesOf(Shape shape) {
+  return shape == Shape::kServerStream || shape == Shape::kBidi ? 3 : 1;
+}
+std::string FirstGreetingOf(Shape shape) {
+  switch (shape) {
+    case Shape::kServerStream:
+      return "Hello Alice (1 of 3)";
+    case Shape::kClientStream:
+      return "Hello Alice and Bob";  // and count 2
+    default:
+      return "Hello Alice";
+  }
+}
+
 Outcome CallShape(Shape shape, greet::Greeter::Stub& stub, grpc::ClientContext& context,
                   const greet::HelloRequest& request) {
   switch (shape) {
@@ -161,7 +177,8 @@ TEST_P(EveryShape, FirstReplyDelayHoldsTheFirstReplyBack) {
   const auto start = std::chrono::steady_clock::now();
   const auto outcome = CallShape(GetParam(), *stub_, context, Delayed(300));
   EXPECT_TRUE(outcome.status.ok()) << outcome.status.error_message();
-  EXPECT_FALSE(outcome.replies.empty());
+  ASSERT_EQ(outcome.replies.size(), RepliesOf(GetParam()));
+  EXPECT_EQ(outcome.replies.front().message(), FirstGreetingOf(GetParam()));
   EXPECT_GE(std::chrono::steady_clock::now() - start, 300ms);
 }
 
@@ -196,7 +213,8 @@ TEST_P(EveryShape, RepliesArePaddedToTheRequestedSize) {
   request.set_reply_padding_bytes(100'000);  // far above the server's 4 KiB receive limit
   const auto outcome = CallShape(GetParam(), *stub_, context, request);
   ASSERT_TRUE(outcome.status.ok()) << outcome.status.error_message();
-  ASSERT_FALSE(outcome.replies.empty());
+  ASSERT_EQ(outcome.replies.size(), RepliesOf(GetParam()));
+  EXPECT_EQ(outcome.replies.front().message(), FirstGreetingOf(GetParam()));
   for (const auto& reply : outcome.replies) EXPECT_EQ(reply.padding().size(), 100'000u);
 }
 
@@ -308,7 +326,14 @@ TEST(Semantics, CancelRightAfterBeginEndsTheCallOnBothSides) {
   while (stream->Read(&reply)) {
   }
   EXPECT_EQ(stream->Finish().error_code(), grpc::StatusCode::CANCELLED);
-  server.Shutdown(5s);  // returns once every call the server saw is done
+  // The server may not have begun the call before the cancel came; if it did, the call ended
+  // then, as CANCELLED, and did not linger until the drain below cut it off.
+  const auto shutdown_at = std::chrono::steady_clock::now();
+  server.Shutdown(5s);
+  EXPECT_LT(std::chrono::steady_clock::now() - shutdown_at, 2s);
+  for (const auto& call : server.WaitForCalls(0, 0ms)) {
+    EXPECT_EQ(call.code, grpc::StatusCode::CANCELLED);
+  }
 }
 
 TEST(Semantics, FlowControlHoldsAFastLargeStreamBackForASlowReaderAndDropsNothing) {
@@ -407,9 +432,13 @@ TEST(Semantics, ShutdownDuringADelayedUnaryCallCancelsItAfterTheDrain) {
                    {nullptr, [&](const grpc::Status& status) { done.set_value(status); }});
   server.WaitForCallsStarted(1);
   auto finished = done.get_future();
+  const auto shutdown_at = std::chrono::steady_clock::now();
   server.Shutdown(100ms);
   ASSERT_EQ(finished.wait_for(5s), std::future_status::ready);
-  EXPECT_FALSE(finished.get().ok());
+  EXPECT_GE(std::chrono::steady_clock::now() - shutdown_at, 100ms);  // the drain was given
+  // The server cancels the call; the client sees its connection go.
+  EXPECT_EQ(finished.get().error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(server.WaitForCall().code, grpc::StatusCode::CANCELLED);
 }
 
 }  // namespace

@@ -110,7 +110,7 @@ TEST(TlsFlags, PlaintextOnANonLoopbackAddressWarns) {
   ChildProcess server({GREETER_SERVER_BIN, "--listen", "0.0.0.0:0"});
   ASSERT_TRUE(server.ReadStdoutLine(10s)) << server.stderr_text();
   server.Signal(SIGTERM);
-  server.Wait(10s);
+  EXPECT_EQ(server.Wait(10s), 0);
   EXPECT_NE(server.stderr_text().find("warning: plaintext on 0.0.0.0:0"), std::string::npos)
       << server.stderr_text();
 }
