@@ -34,6 +34,51 @@ TEST_P(GreeterBench, CountsEveryCallOnSeparateConnections) {
   EXPECT_EQ(report.at("latency_ns").at("count"), 300);
 }
 
+// Every mode, with totals that are known exactly: 20 calls of 10 messages each way.
+struct ModeCase {
+  std::vector<std::string> flags;
+  uint64_t sent, received;  // received 0: not exact (fanout: depends on who is in the room)
+};
+
+class GreeterBenchModes : public ::testing::TestWithParam<ModeCase> {};
+
+TEST_P(GreeterBenchModes, CountsEveryMessageOfEveryCall) {
+  TestServer server;
+  std::vector<std::string> argv{GREETER_BENCH_BIN,
+                                "--target",
+                                server.target(),
+                                "--connections",
+                                "2",
+                                "--concurrency",
+                                "4",
+                                "--requests",
+                                "20",
+                                "--warmup",
+                                "0s",
+                                "--json"};
+  argv.insert(argv.end(), GetParam().flags.begin(), GetParam().flags.end());
+  const auto result = RunProgram(argv);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const auto report = nlohmann::json::parse(result.out);
+  EXPECT_EQ(report.at("calls_ok"), 20);
+  EXPECT_EQ(report.at("messages_sent"), GetParam().sent);
+  if (GetParam().received > 0) {
+    EXPECT_EQ(report.at("messages_received"), GetParam().received);
+  } else {  // a member gets at least its own texts back
+    EXPECT_GE(report.at("messages_received").get<uint64_t>(), GetParam().sent);
+  }
+  EXPECT_EQ(report.at("invalid_replies"), 0);
+  EXPECT_TRUE(report.at("errors").empty()) << report.at("errors").dump();
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Modes, GreeterBenchModes,
+    ::testing::Values(ModeCase{{"--mode", "server-stream", "--messages", "10"}, 20, 200},
+                      ModeCase{{"--mode", "client-stream", "--messages", "10"}, 200, 20},
+                      ModeCase{{"--mode", "bidi", "--messages", "10", "--window", "4"}, 200, 200},
+                      ModeCase{{"--mode", "unary", "--rate", "400"}, 20, 20},
+                      ModeCase{{"--mode", "fanout", "--messages", "10"}, 200, 0}));
+
 // A listener that completes TCP handshakes (the kernel does) and never says a word.
 class SilentListener {
  public:

@@ -79,11 +79,7 @@ class BidiStream final : public grpc::ClientBidiReactor<greet::HelloRequest, gre
 
   void OnDone(const grpc::Status& status) override {
     if (RunStats* stats = workload_.recorder().Measuring()) {
-      if (status.ok()) {
-        ++stats->calls_ok;
-      } else {
-        stats->RecordError(status.error_code());
-      }
+      stats->RecordEnd(status);
       stats->invalid_replies += unexpected_replies_;
     }
     CallScheduler& scheduler = scheduler_;

@@ -36,13 +36,10 @@ class ClientStreamCall final : public grpc::ClientWriteReactor<greet::HelloReque
 
   void OnDone(const grpc::Status& status) override {
     if (RunStats* stats = workload_.recorder().Measuring()) {
-      if (status.ok()) {
-        ++stats->calls_ok;
+      if (stats->RecordEnd(status)) {
         ++stats->messages_received;
         stats->latency.Record(Clock::now() - intended_start_);
         if (reply_.count() != written_) ++stats->invalid_replies;
-      } else {
-        stats->RecordError(status.error_code());
       }
     }
     CallScheduler& scheduler = scheduler_;

@@ -73,11 +73,7 @@ class FanoutMember final : public grpc::ClientBidiReactor<greet::HelloRequest, g
 
   void OnDone(const grpc::Status& status) override {
     if (RunStats* stats = workload_.recorder().Measuring()) {
-      if (status.ok()) {
-        ++stats->calls_ok;
-      } else {
-        stats->RecordError(status.error_code());
-      }
+      stats->RecordEnd(status);
     }
     CallScheduler& scheduler = scheduler_;
     const int lane = lane_;

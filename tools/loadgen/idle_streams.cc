@@ -103,11 +103,7 @@ void IdleStreams::OnOpened(bool /*ok*/) {
 
 void IdleStreams::OnEnded(const grpc::Status& status) {
   if (RunStats* stats = workload_.recorder().Measuring()) {
-    if (status.ok()) {
-      ++stats->calls_ok;
-    } else {
-      stats->RecordError(status.error_code());
-    }
+    stats->RecordEnd(status);
   }
   std::lock_guard lock(mutex_);
   ++ended_;

@@ -20,7 +20,16 @@ struct RunStats {
   uint64_t invalid_replies = 0;    // a reply that is not what greet.proto promises
   std::array<uint64_t, grpc::StatusCode::UNAUTHENTICATED + 1> errors_by_code{};
 
-  void RecordError(grpc::StatusCode code) { ++errors_by_code[static_cast<size_t>(code)]; }
+  // A call's end: an OK call, or an error by its code. Returns whether it was OK, for the
+  // caller's own checks of an OK call.
+  bool RecordEnd(const grpc::Status& status) {
+    if (status.ok()) {
+      ++calls_ok;
+    } else {
+      ++errors_by_code[static_cast<size_t>(status.error_code())];
+    }
+    return status.ok();
+  }
   uint64_t errors() const;
   void Merge(const RunStats& other);
 };

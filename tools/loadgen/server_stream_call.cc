@@ -34,13 +34,10 @@ class ServerStreamCall final : public grpc::ClientReadReactor<greet::HelloReply>
 
   void OnDone(const grpc::Status& status) override {
     if (RunStats* stats = workload_.recorder().Measuring()) {
-      if (status.ok()) {
-        ++stats->calls_ok;
+      if (stats->RecordEnd(status)) {
         ++stats->messages_sent;
         stats->latency.Record(Clock::now() - intended_start_);
         if (replies_ != workload_.request().count()) ++stats->invalid_replies;
-      } else {
-        stats->RecordError(status.error_code());
       }
     }
     CallScheduler& scheduler = scheduler_;

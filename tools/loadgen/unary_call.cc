@@ -18,14 +18,11 @@ class UnaryCall final : public grpc::ClientUnaryReactor {
 
   void OnDone(const grpc::Status& status) override {
     if (RunStats* stats = workload_.recorder().Measuring()) {
-      if (status.ok()) {
-        ++stats->calls_ok;
+      if (stats->RecordEnd(status)) {
         ++stats->messages_sent;
         ++stats->messages_received;
         stats->latency.Record(Clock::now() - intended_start_);
         if (reply_.message() != workload_.expected_greeting()) ++stats->invalid_replies;
-      } else {
-        stats->RecordError(status.error_code());
       }
     }
     CallScheduler& scheduler = scheduler_;
