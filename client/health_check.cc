@@ -5,6 +5,7 @@
 #include <ostream>
 
 #include "client/reply_printer.h"  // StatusText
+#include "common/duration.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 
 namespace greeter {
@@ -16,7 +17,7 @@ int RunHealthCheck(const std::shared_ptr<grpc::Channel>& channel, const std::str
   const std::string what = service.empty() ? "the server" : service;
   // Told apart from a failing call: a probe's "cannot reach it" differs from "it answered no".
   if (!channel->WaitForConnected(std::chrono::system_clock::now() + timeout)) {
-    err << "greeter-client: health: cannot connect within " << timeout.count() << "ms\n";
+    err << "greeter-client: health: cannot connect within " << FormatDuration(timeout) << "\n";
     return kHealthConnectionFailed;
   }
   grpc::ClientContext context;

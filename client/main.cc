@@ -78,17 +78,23 @@ int main(int argc, char** argv) {
     return *exit_code != 0 && health->parsed() ? greeter::kHealthBadFlags : *exit_code;
   }
 
+  // A command line it cannot act on: the message, then health's exit code or the usage one.
+  const auto refuse = [&](const std::string& why) {
+    std::cerr << "greeter-client: " << why << "\n";
+    return *health ? greeter::kHealthBadFlags : greeter::kUsageExitCode;
+  };
   const auto [settings, error] = greeter::SettingsFrom(flags);
-  if (!error.empty()) {
-    std::cerr << "greeter-client: " << error << "\n";
-    return *health ? greeter::kHealthBadFlags : 2;
+  if (!error.empty()) return refuse(error);
+  const bool interactive = *repl_command || app.get_subcommands().empty();
+  if (flags.show_status && (interactive || *health || *status_command)) {
+    return refuse(
+        "--status goes with hello, stream, collect, chat and tour (the interactive client has "
+        "a status command)");
   }
-
-  if (flags.show_status &&
-      (*repl_command || *health || *status_command || app.get_subcommands().empty())) {
-    std::cerr << "greeter-client: --status goes with hello, stream, collect, chat and tour (the "
-                 "interactive client has a status command)\n";
-    return *health ? greeter::kHealthBadFlags : 2;
+  if (interactive && (flags.json || flags.show_metadata)) {
+    return refuse(
+        "--json and --show-metadata go with the one-shot commands, not the interactive "
+        "client");
   }
 
   // One channel for the whole process: every call below is a stream on its connection.
@@ -96,8 +102,7 @@ int main(int argc, char** argv) {
   try {
     channel = greeter::CreateGreeterChannel(flags);
   } catch (const std::exception& tls_error) {
-    std::cerr << "greeter-client: " << tls_error.what() << "\n";
-    return *health ? greeter::kHealthBadFlags : 2;
+    return refuse(tls_error.what());
   }
 
   if (app.get_subcommands().empty() || *repl_command) {

@@ -85,10 +85,9 @@ grpc::Status RunCollect(CommandEnvironment& env, const std::vector<std::string>&
   if (names.empty()) {
     SendInputLines(call, env.input, NameRequests(env.settings), false);
   } else {
+    const auto request_for = NameRequests(env.settings);
     for (size_t i = 0; i < names.size(); ++i) {
-      auto request =
-          i == 0 ? env.settings.FirstRequest(names[i]) : env.settings.LaterRequest(names[i]);
-      if (!call->Send(std::move(request))) break;
+      if (!call->Send(request_for(names[i], i == 0))) break;
     }
     call->Close();
   }

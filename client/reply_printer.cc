@@ -8,6 +8,25 @@
 #include "common/status_code_names.h"
 
 namespace greeter {
+namespace {
+
+// A metadata value as text: binary values (keys ending -bin) as \xNN escapes where not printable.
+std::string MetadataValueText(std::string_view value) {
+  std::string text;
+  for (const char character : value) {
+    const auto c = static_cast<unsigned char>(character);
+    if (c >= 0x20 && c < 0x7f && c != '\\') {
+      text += static_cast<char>(c);
+    } else {
+      char escaped[8];
+      std::snprintf(escaped, sizeof escaped, "\\x%02x", c);
+      text += escaped;
+    }
+  }
+  return text;
+}
+
+}  // namespace
 
 std::string ReplyText(const greet::HelloReply& reply) {
   std::string text = reply.message();
@@ -48,21 +67,6 @@ void ReplyPrinter::Note(std::string_view text) {
   if (json_) return;
   std::lock_guard lock(mutex_);
   out_ << text << '\n' << std::flush;
-}
-
-std::string MetadataValueText(std::string_view value) {
-  std::string text;
-  for (const char character : value) {
-    const auto c = static_cast<unsigned char>(character);
-    if (c >= 0x20 && c < 0x7f && c != '\\') {
-      text += static_cast<char>(c);
-    } else {
-      char escaped[8];
-      std::snprintf(escaped, sizeof escaped, "\\x%02x", c);
-      text += escaped;
-    }
-  }
-  return text;
 }
 
 void ReplyPrinter::PrintMetadata(const Metadata& initial, const Metadata& trailing) {

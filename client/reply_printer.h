@@ -39,9 +39,6 @@ class ReplyPrinter {
   bool show_metadata_ = false;
 };
 
-// A metadata value as text: binary values (keys ending -bin) as \xNN escapes where not printable.
-std::string MetadataValueText(std::string_view value);
-
 // The text form of a reply, as Print writes it.
 std::string ReplyText(const greet::HelloReply& reply);
 

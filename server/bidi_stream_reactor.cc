@@ -55,10 +55,9 @@ BidiStreamReactor::RoomAction BidiStreamReactor::TakeRequest() {
       refusal_ = status;
       return {};
     }
-    if (request_.room().size() > limits_.max_name_bytes) {
-      refusal_ = grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                              "room: must be 1 to " + std::to_string(limits_.max_name_bytes) +
-                                  " bytes of UTF-8, got " + std::to_string(request_.room().size()));
+    if (auto status = ValidateLength("room", request_.room(), limits_.max_name_bytes);
+        !status.ok()) {
+      refusal_ = status;
       return {};
     }
     room_ = request_.room();
@@ -68,15 +67,14 @@ BidiStreamReactor::RoomAction BidiStreamReactor::TakeRequest() {
   }
   if (!room_.empty()) {        // a member speaks
     if (!in_room_) return {};  // cut off or closed: the call is ending
-    const size_t bytes = request_.text().size();
-    if (bytes == 0 || bytes > limits_.max_text_bytes) {
-      refusal_ = grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                              "text: must be 1 to " + std::to_string(limits_.max_text_bytes) +
-                                  " bytes of UTF-8, got " + std::to_string(bytes));
+    if (auto status = ValidateLength("text", request_.text(), limits_.max_text_bytes);
+        !status.ok()) {
+      refusal_ = status;
       LeaveRoom();
       return {RoomAction::kLeave, ""};
     }
-    return {RoomAction::kSay, request_.text()};
+    // No next read starts before this request is handled: its text can be moved out.
+    return {RoomAction::kSay, std::move(*request_.mutable_text())};
   }
   TakePlainRequest();
   return {};

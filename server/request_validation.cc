@@ -4,14 +4,17 @@
 
 namespace greeter {
 
-grpc::Status ValidateName(const greet::HelloRequest& request, const ServerLimits& limits) {
-  const size_t bytes = request.name().size();
-  if (bytes == 0 || bytes > limits.max_name_bytes) {
+grpc::Status ValidateLength(std::string_view field, std::string_view value, size_t max_bytes) {
+  if (value.empty() || value.size() > max_bytes) {
     return {grpc::StatusCode::INVALID_ARGUMENT,
-            "name: must be 1 to " + std::to_string(limits.max_name_bytes) +
-                " bytes of UTF-8, got " + std::to_string(bytes)};
+            std::string(field) + ": must be 1 to " + std::to_string(max_bytes) +
+                " bytes of UTF-8, got " + std::to_string(value.size())};
   }
   return grpc::Status::OK;
+}
+
+grpc::Status ValidateName(const greet::HelloRequest& request, const ServerLimits& limits) {
+  return ValidateLength("name", request.name(), limits.max_name_bytes);
 }
 
 grpc::Status ValidateServerStreamRequest(const greet::HelloRequest& request,

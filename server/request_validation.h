@@ -2,6 +2,8 @@
 
 #include <grpcpp/support/status.h>
 
+#include <string_view>
+
 #include "greet.pb.h"
 #include "server/server_limits.h"
 
@@ -11,7 +13,11 @@ namespace greeter {
 inline constexpr uint32_t kDefaultStreamCount = 3;
 inline constexpr uint32_t kDefaultStreamIntervalMs = 100;
 
-// INVALID_ARGUMENT naming the field and its limit, or OK.
+// INVALID_ARGUMENT "FIELD: must be 1 to MAX bytes of UTF-8, got N" unless `value` has 1 to
+// `max_bytes` bytes; else OK. For every text field of HelloRequest.
+grpc::Status ValidateLength(std::string_view field, std::string_view value, size_t max_bytes);
+
+// ValidateLength of HelloRequest.name.
 grpc::Status ValidateName(const greet::HelloRequest& request, const ServerLimits& limits);
 
 // Adds count and interval_ms to ValidateName, for SayHelloServerStream.

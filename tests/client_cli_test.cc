@@ -98,6 +98,16 @@ TEST_F(ClientCli, StatusFlagWithoutACommandToFollowIsAUsageError) {
             "interactive client has a status command)\n");
 }
 
+TEST_F(ClientCli, OneShotOutputFlagsAreRefusedByTheInteractiveClient) {
+  for (const char* flag : {"--json", "--show-metadata"}) {
+    const auto result = Client({flag, "repl"});
+    EXPECT_EQ(result.exit_code, 2) << flag;
+    EXPECT_EQ(result.err,
+              "greeter-client: --json and --show-metadata go with the one-shot commands, not the "
+              "interactive client\n");
+  }
+}
+
 TEST_F(ClientCli, JsonPrintsOneObjectPerReplyWithStableKeys) {
   const auto result = Client({"--json", "stream", "Bob", "--count", "2", "--interval", "0"});
   EXPECT_EQ(result.exit_code, 0) << result.err;
