@@ -2,28 +2,34 @@
 
 #include "server/greetings.h"
 #include "server/request_validation.h"
+#include "server/wire_messages.h"
 
 namespace greeter {
 
 BidiStreamReactor* BidiStreamReactor::Start(grpc::CallbackServerContext* context,
-                                            const ServerLimits& limits, asio::io_context& timers,
-                                            Rooms& rooms, CallReporter& reporter) {
-  auto reactor = std::make_shared<BidiStreamReactor>(context, limits, timers, rooms, reporter);
+                                            CallEnvironment& env, Rooms& rooms) {
+  auto reactor = std::make_shared<BidiStreamReactor>(context, env, rooms);
   reactor->self_ = reactor;
+  if (reactor->refusal_) reactor->Flush();  // refused before any read: finish at once
   return reactor.get();
 }
 
-BidiStreamReactor::BidiStreamReactor(grpc::CallbackServerContext* context,
-                                     const ServerLimits& limits, asio::io_context& timers,
-                                     Rooms& rooms, CallReporter& reporter)
+BidiStreamReactor::BidiStreamReactor(grpc::CallbackServerContext* context, CallEnvironment& env,
+                                     Rooms& rooms)
     : context_(context),
-      limits_(limits),
+      env_(env),
+      limits_(env.limits),
       rooms_(rooms),
-      tracker_("SayHelloBidiStream", context, reporter),
-      timer_(timers) {
-  EchoRequestedMetadata(*context);
+      tracker_("SayHelloBidiStream", context, env),
+      timer_(env.timers) {
+  grpc::Status refusal = tracker_.admission_refusal().value_or(grpc::Status::OK);
+  if (refusal.ok()) refusal = EchoRequestedMetadata(*context);
+  if (!refusal.ok()) {
+    refusal_ = std::move(refusal);
+    return;
+  }
   read_in_flight_ = true;
-  StartRead(&request_);
+  StartRead(&request_bytes_);
 }
 
 void BidiStreamReactor::OnReadDone(bool ok) {
@@ -50,6 +56,11 @@ void BidiStreamReactor::OnReadDone(bool ok) {
 BidiStreamReactor::RoomAction BidiStreamReactor::TakeRequest() {
   tracker_.CountIn();
   const uint64_t requests_read = tracker_.messages_in();
+  if (auto status = ParseRequest(request_bytes_, requests_read, request_); !status.ok()) {
+    refusal_ = status;  // nothing after it is acted on; what is queued still goes out
+    if (LeaveRoom()) return {RoomAction::kLeave, ""};
+    return {};
+  }
   if (requests_read == 1 && !request_.room().empty()) {  // join a room
     if (auto status = ValidateName(request_, limits_); !status.ok()) {
       refusal_ = status;
@@ -99,11 +110,21 @@ void BidiStreamReactor::TakePlainRequest() {
     refusal_ = *failure;
     return;
   }
-  greet::HelloReply& reply = replies_.emplace_back();
+  QueuedReply queued;
+  greet::HelloReply& reply = queued.reply;
   reply.set_message(GreetOne(request_.name()));
-  reply.set_sequence(++replies_made_);
-  if (request_.include_call_info()) reply.mutable_call()->set_peer(context_->peer());
+  reply.set_sequence(replies_made_ + 1);
+  if (request_.include_call_info()) reply.mutable_call()->set_peer(tracker_.peer());
   knobs_.Shape(reply);
+  queued.bytes = reply.ByteSizeLong();
+  queued.claim = env_.reply_memory.TryClaim(queued.bytes);
+  if (!queued.claim) {
+    refusal_ = env_.reply_memory.Refusal();
+    return;
+  }
+  ++replies_made_;
+  queued_bytes_ += queued.bytes;
+  replies_.push_back(std::move(queued));
   if (auto failure = knobs_.FailureDue(replies_made_)) refusal_ = *failure;  // after this reply
 }
 
@@ -135,6 +156,11 @@ void BidiStreamReactor::Perform(const RoomAction& action) {
   }
 }
 
+void BidiStreamReactor::ClearQueue() {
+  replies_.clear();
+  queued_bytes_ = 0;
+}
+
 bool BidiStreamReactor::LeaveRoom() {
   if (!in_room_) return false;
   in_room_ = false;
@@ -147,14 +173,14 @@ bool BidiStreamReactor::Enqueue(const greet::HelloReply& event) {
   if (replies_.size() >= limits_.room_member_queue) {
     cut_off_ = true;
     in_room_ = false;
-    replies_.clear();  // memory stays bounded whatever the client does
+    ClearQueue();  // memory stays bounded whatever the client does
     refusal_ = grpc::Status(
         grpc::StatusCode::RESOURCE_EXHAUSTED,
         "room " + room_ + ": this client fell " + std::to_string(limits_.room_member_queue) +
             " events behind (it reads too slowly), so it was cut off for the room to go on");
     return false;
   }
-  greet::HelloReply& reply = replies_.emplace_back(event);
+  greet::HelloReply& reply = replies_.emplace_back().reply = event;
   reply.set_sequence(++replies_made_);
   return true;
 }
@@ -175,6 +201,7 @@ void BidiStreamReactor::Flush() {
 }
 
 void BidiStreamReactor::OnWriteDone(bool ok) {
+  claim_in_flight_.reset();  // gRPC has the bytes, or the write failed
   if (ok) tracker_.CountOut();
   OnWriteSlotFreed(ok);
 }
@@ -187,7 +214,7 @@ void BidiStreamReactor::OnWriteSlotFreed(bool usable) {
     write_in_flight_ = false;
     if (!usable) {  // the call is over for the client: drop what is queued
       call_dead_ = true;
-      replies_.clear();
+      ClearQueue();
       leave = LeaveRoom();
     }
     steps = Advance();
@@ -203,7 +230,7 @@ void BidiStreamReactor::OnCancel() {
   {
     std::lock_guard lock(mutex_);
     call_dead_ = true;
-    replies_.clear();
+    ClearQueue();
     leave = LeaveRoom();
     steps = Advance();
   }
@@ -216,6 +243,9 @@ void BidiStreamReactor::CancelStuckWrite() {
     std::lock_guard lock(mutex_);
     if (finished_ || !write_in_flight_ || cancelling_) return;
     cancelling_ = true;  // keeps the call (and so the context) from finishing meanwhile
+    tracker_.NoteServerCancel((refusal_ ? refusal_->error_message() : std::string("cut off")) +
+                              "; its write stayed stuck for " +
+                              std::to_string(limits_.slow_consumer_grace.count()) + " ms more");
   }
   context_->TryCancel();  // fails the stuck write; OnWriteDone finishes the call
   NextSteps steps;
@@ -235,7 +265,10 @@ BidiStreamReactor::NextSteps BidiStreamReactor::Advance() {
       first_reply_delayed_ = true;
       write_in_flight_ = steps.wait_first_reply_delay = true;  // the write slot waits
     } else {
-      reply_in_flight_ = std::move(replies_.front());
+      QueuedReply& next = replies_.front();
+      reply_in_flight_ = std::move(next.reply);
+      claim_in_flight_ = std::move(next.claim);
+      queued_bytes_ -= next.bytes;
       replies_.pop_front();
       if (reply_in_flight_.has_call()) {
         reply_in_flight_.mutable_call()->set_client_half_closed(client_half_closed_);
@@ -249,7 +282,8 @@ BidiStreamReactor::NextSteps BidiStreamReactor::Advance() {
   const bool room_mode = !room_.empty();
   const bool reading_ended = client_half_closed_ || refusal_ || call_dead_;
   if (!read_in_flight_ && !reading_ended &&
-      (room_mode || replies_.size() < limits_.bidi_replies_in_flight)) {
+      (room_mode || (replies_.size() < limits_.bidi_replies_in_flight &&
+                     queued_bytes_ < limits_.max_call_reply_memory_bytes))) {
     read_in_flight_ = steps.read = true;
     if (room_mode) {
       steps.read_in_room = true;
@@ -270,7 +304,10 @@ BidiStreamReactor::NextSteps BidiStreamReactor::Advance() {
 }
 
 void BidiStreamReactor::Take(NextSteps steps) {
-  if (steps.write) StartWrite(&reply_in_flight_);
+  if (steps.write) {
+    reply_bytes_ = SerializeReply(reply_in_flight_);
+    StartWrite(&reply_bytes_);
+  }
   if (steps.wait_first_reply_delay) {
     timer_.Wait(knobs_.first_reply_delay, [this](bool elapsed) { OnWriteSlotFreed(elapsed); });
   }
@@ -279,7 +316,7 @@ void BidiStreamReactor::Take(NextSteps steps) {
       if (elapsed) self->CancelStuckWrite();
     });
   }
-  if (steps.read) StartRead(&request_);
+  if (steps.read) StartRead(&request_bytes_);
   if (steps.read_in_room) {  // now a room member's call may end with this read pending
     NextSteps after_read;
     {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <grpcpp/support/byte_buffer.h>
 #include <grpcpp/support/server_callback.h>
 
 #include <asio/io_context.hpp>
@@ -10,6 +11,7 @@
 #include <string>
 
 #include "greet.pb.h"
+#include "server/call_environment.h"
 #include "server/call_knobs.h"
 #include "server/call_tracker.h"
 #include "server/cancellable_timer.h"
@@ -27,24 +29,24 @@ namespace greeter {
 //   cancel leaves the room.
 //
 // One read and one write are in flight at most; replies wait in a bounded queue. In plain mode a
-// full queue pauses reading, so HTTP/2 flow control pushes back on the client. In a room a full
+// full queue (by count, or by bytes: --max-call-reply-memory) pauses reading, so HTTP/2 flow
+// control pushes back on the client; a reply the server's reply memory cannot hold ends the
+// call RESOURCE_EXHAUSTED after what is queued. In a room a full
 // queue cuts the member off (Rooms explains why); a write that stays stuck after that is
 // cancelled after ServerLimits::slow_consumer_grace.
 // Reads, writes, timers and the rooms reach this reactor on different threads: every decision is
 // taken under the mutex by Advance(), and the gRPC calls it decides on are made after the mutex
 // is released. The reactor owns itself through self_ until OnDone, and the rooms and timers hold
 // it by shared_ptr, so none of them can outlive it.
-class BidiStreamReactor final
-    : public grpc::ServerBidiReactor<greet::HelloRequest, greet::HelloReply>,
-      public RoomMember,
-      public std::enable_shared_from_this<BidiStreamReactor> {
+class BidiStreamReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>,
+                                public RoomMember,
+                                public std::enable_shared_from_this<BidiStreamReactor> {
  public:
   // Returns the reactor gRPC is given; it deletes itself after OnDone.
-  static BidiStreamReactor* Start(grpc::CallbackServerContext* context, const ServerLimits& limits,
-                                  asio::io_context& timers, Rooms& rooms, CallReporter& reporter);
+  static BidiStreamReactor* Start(grpc::CallbackServerContext* context, CallEnvironment& env,
+                                  Rooms& rooms);
 
-  BidiStreamReactor(grpc::CallbackServerContext* context, const ServerLimits& limits,
-                    asio::io_context& timers, Rooms& rooms, CallReporter& reporter);
+  BidiStreamReactor(grpc::CallbackServerContext* context, CallEnvironment& env, Rooms& rooms);
 
   void OnReadDone(bool ok) override;
   void OnWriteDone(bool ok) override;
@@ -76,20 +78,33 @@ class BidiStreamReactor final
   void CancelStuckWrite();
   NextSteps Advance();  // mutex held
   void Take(NextSteps steps);
-  bool LeaveRoom();  // mutex held: true if the caller must tell the rooms (after unlocking)
+  bool LeaveRoom();   // mutex held: true if the caller must tell the rooms (after unlocking)
+  void ClearQueue();  // mutex held
+
+  // A reply waiting to be written, with its bytes of the server's reply memory (plain mode).
+  struct QueuedReply {
+    greet::HelloReply reply;
+    std::optional<ReplyMemory::Claim> claim;
+    size_t bytes = 0;
+  };
 
   grpc::CallbackServerContext* context_;
+  CallEnvironment& env_;
   const ServerLimits& limits_;
   Rooms& rooms_;
   CallTracker tracker_;
   CancellableTimer timer_;
   std::shared_ptr<BidiStreamReactor> self_;  // until OnDone
-  greet::HelloRequest request_;              // owned by the read in flight
-  greet::HelloReply reply_in_flight_;        // owned by the write in flight
+  grpc::ByteBuffer request_bytes_;           // owned by the read in flight
+  greet::HelloRequest request_;              // the last request read, parsed
+  greet::HelloReply reply_in_flight_;        // the write in flight's reply...
+  grpc::ByteBuffer reply_bytes_;             // ...as the write sends it
+  std::optional<ReplyMemory::Claim> claim_in_flight_;
   grpc::Status finished_with_;
 
   std::mutex mutex_;
-  std::deque<greet::HelloReply> replies_;
+  std::deque<QueuedReply> replies_;
+  size_t queued_bytes_ = 0;  // of replies_, against limits_.max_call_reply_memory_bytes
   uint32_t replies_made_ = 0;
   CallKnobs knobs_;  // from the first request
   bool first_reply_delayed_ = false;

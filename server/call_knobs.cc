@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "common/metadata_rules.h"
+
 namespace greeter {
 namespace {
 
@@ -53,10 +55,21 @@ std::optional<grpc::Status> CallKnobs::FailureDue(uint32_t replies_sent) const {
   return std::nullopt;
 }
 
-void EchoRequestedMetadata(grpc::CallbackServerContext& context) {
+grpc::Status EchoRequestedMetadata(grpc::CallbackServerContext& context) {
   static constexpr std::string_view kInitial = "x-echo-initial-";
   static constexpr std::string_view kTrailing = "x-echo-trailing-";
-  for (const auto& [key, value] : context.client_metadata()) {
+  const auto& metadata = context.client_metadata();
+  bool any = false;
+  for (const auto& [key, value] : metadata) {
+    const std::string_view name(key.data(), key.size());
+    if (!name.starts_with(kInitial) && !name.starts_with(kTrailing)) continue;
+    if (auto rule = MetadataRuleBroken(name, std::string_view(value.data(), value.size()))) {
+      return Invalid("metadata " + std::string(name) + ": cannot be echoed: " + *rule);
+    }
+    any = true;
+  }
+  if (!any) return grpc::Status::OK;
+  for (const auto& [key, value] : metadata) {
     const std::string_view name(key.data(), key.size());
     if (name.starts_with(kInitial)) {
       context.AddInitialMetadata(std::string(name), std::string(value.data(), value.size()));
@@ -64,6 +77,7 @@ void EchoRequestedMetadata(grpc::CallbackServerContext& context) {
       context.AddTrailingMetadata(std::string(name), std::string(value.data(), value.size()));
     }
   }
+  return grpc::Status::OK;
 }
 
 }  // namespace greeter

@@ -36,7 +36,9 @@ struct CallKnobs {
 
 // Request metadata under x-echo-initial-* comes back as initial metadata, and x-echo-trailing-*
 // as trailing metadata, with the same keys and values (text, or binary for keys ending -bin).
-// Call before the call's first write or Finish.
-void EchoRequestedMetadata(grpc::CallbackServerContext& context);
+// A key or value that gRPC would refuse to send (and abort the process over) is not echoed: the
+// call gets INVALID_ARGUMENT naming the key and the rule, and nothing is echoed. Call before the
+// call's first write or Finish.
+grpc::Status EchoRequestedMetadata(grpc::CallbackServerContext& context);
 
 }  // namespace greeter

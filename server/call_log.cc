@@ -72,11 +72,10 @@ std::string FormatCallLogJson(const CallRecord& record) {
   return line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
-CallObserver StderrCallLog(CallLogFormat format) {
-  return [format](const CallRecord& record) {
-    const std::string line =
-        format == CallLogFormat::kJson ? FormatCallLogJson(record) : FormatCallLogLine(record);
-    std::fwrite(line.data(), 1, line.size(), stderr);  // stdio locks: lines never interleave
+CallObserver CallLogTo(StderrLog& log, CallLogFormat format) {
+  return [&log, format](const CallRecord& record) {
+    log.Write(format == CallLogFormat::kJson ? FormatCallLogJson(record)
+                                             : FormatCallLogLine(record));
   };
 }
 

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "server/call_record.h"
+#include "server/stderr_log.h"
 
 namespace greeter {
 
@@ -20,7 +21,7 @@ std::string FormatCallLogLine(const CallRecord& record);
 // "message" is there only when the status has one, as in the text line.
 std::string FormatCallLogJson(const CallRecord& record);
 
-// An observer that writes each finished call to stderr in `format`, one write per line.
-CallObserver StderrCallLog(CallLogFormat format = CallLogFormat::kText);
+// An observer that queues each finished call's line on `log` in `format`; it never blocks.
+CallObserver CallLogTo(StderrLog& log, CallLogFormat format = CallLogFormat::kText);
 
 }  // namespace greeter

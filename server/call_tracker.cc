@@ -3,13 +3,19 @@
 namespace greeter {
 
 CallTracker::CallTracker(const char* method, grpc::CallbackServerContext* context,
-                         CallReporter& reporter)
-    : method_(method),
-      context_(context),
-      reporter_(reporter),
-      peer_(reporter.observed() ? context->peer() : std::string()) {
+                         CallEnvironment& env)
+    : method_(method), context_(context), reporter_(env.reporter) {
   reporter_.CallStarted();
+  std::string peer = context->peer();
+  if (auto slot = env.connection_calls.TryEnter(peer)) {
+    slot_.emplace(std::move(*slot));
+  } else {
+    refused_peer_ = std::move(peer);
+    admission_refusal_ = env.connection_calls.Refusal();
+  }
 }
+
+const std::string& CallTracker::peer() const { return slot_ ? slot_->peer() : refused_peer_; }
 
 void CallTracker::Report(const grpc::Status& finished_with) const {
   if (!reporter_.observed()) {
@@ -18,7 +24,7 @@ void CallTracker::Report(const grpc::Status& finished_with) const {
   }
   CallRecord record;
   record.method = method_;
-  record.peer = peer_;
+  record.peer = peer();
   record.code = finished_with.error_code();
   record.message = finished_with.error_message();
   if (context_->IsCancelled()) {
@@ -30,6 +36,10 @@ void CallTracker::Report(const grpc::Status& finished_with) const {
     record.code =
         deadline_passed ? grpc::StatusCode::DEADLINE_EXCEEDED : grpc::StatusCode::CANCELLED;
     record.message = deadline_passed ? "deadline exceeded" : "call cancelled";
+    if (!server_cancel_reason_.empty()) {
+      record.code = grpc::StatusCode::CANCELLED;
+      record.message = "cancelled by the server: " + server_cancel_reason_;
+    }
   }
   record.duration = std::chrono::duration_cast<std::chrono::microseconds>(
       std::chrono::steady_clock::now() - start_);

@@ -4,26 +4,36 @@
 
 #include <atomic>
 #include <chrono>
+#include <optional>
+#include <string>
 
+#include "server/call_environment.h"
 #include "server/call_record.h"
-#include "server/call_reporter.h"
 
 namespace greeter {
 
-// Follows one call from start to end and reports it once, when it is done.
+// Follows one call from start to end and reports it once, when it is done. It also holds the
+// call's place on its connection (ConnectionCalls): a call that got none must be refused at once
+// with admission_refusal().
 // Counters may be bumped from concurrent reactions (a bidi call reads and writes at once).
 class CallTracker {
  public:
-  CallTracker(const char* method, grpc::CallbackServerContext* context, CallReporter& reporter);
+  CallTracker(const char* method, grpc::CallbackServerContext* context, CallEnvironment& env);
   // Moves before the call is shared between threads (a unary call handing over to a reactor).
   CallTracker(CallTracker&& other) noexcept
       : method_(other.method_),
         context_(other.context_),
         reporter_(other.reporter_),
-        peer_(std::move(other.peer_)),
+        slot_(std::move(other.slot_)),
+        admission_refusal_(std::move(other.admission_refusal_)),
+        refused_peer_(std::move(other.refused_peer_)),
         start_(other.start_),
         messages_in_(other.messages_in()),
-        messages_out_(other.messages_out()) {}
+        messages_out_(other.messages_out()),
+        server_cancel_reason_(std::move(other.server_cancel_reason_)) {}
+
+  // Set when the connection has as many calls in flight as it may: finish with it, at once.
+  const std::optional<grpc::Status>& admission_refusal() const { return admission_refusal_; }
 
   void CountIn() { messages_in_.fetch_add(1, std::memory_order_relaxed); }
   void CountOut() {
@@ -32,6 +42,11 @@ class CallTracker {
   }
   uint64_t messages_in() const { return messages_in_.load(std::memory_order_relaxed); }
   uint64_t messages_out() const { return messages_out_.load(std::memory_order_relaxed); }
+  const std::string& peer() const;
+
+  // The server is about to cancel the call itself (TryCancel), for `reason`: the log says so
+  // instead of a plain "call cancelled". Before the cancel, from the one thread that decides it.
+  void NoteServerCancel(std::string reason) { server_cancel_reason_ = std::move(reason); }
 
   // Reports the call with the status the server finished it with. A call the client cancelled
   // (or whose deadline passed) is reported as the client saw it: CANCELLED or DEADLINE_EXCEEDED.
@@ -41,10 +56,13 @@ class CallTracker {
   const char* method_;
   grpc::CallbackServerContext* context_;
   CallReporter& reporter_;
-  std::string peer_;  // read at the start: a cancelled call may no longer know it
+  std::optional<ConnectionCalls::Slot> slot_;  // holds the peer, read at the start
+  std::optional<grpc::Status> admission_refusal_;
+  std::string refused_peer_;
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
   std::atomic<uint64_t> messages_in_{0};
   std::atomic<uint64_t> messages_out_{0};
+  std::string server_cancel_reason_;
 };
 
 }  // namespace greeter

@@ -2,19 +2,24 @@
 
 #include "server/greetings.h"
 #include "server/request_validation.h"
+#include "server/wire_messages.h"
 
 namespace greeter {
 
 ClientStreamReactor::ClientStreamReactor(grpc::CallbackServerContext* context,
-                                         greet::HelloReply* reply, const ServerLimits& limits,
-                                         asio::io_context& timers, CallReporter& reporter)
+                                         grpc::ByteBuffer* reply, CallEnvironment& env)
     : context_(context),
       reply_(reply),
-      limits_(limits),
-      tracker_("SayHelloClientStream", context, reporter),
-      timer_(timers) {
-  EchoRequestedMetadata(*context);
-  StartRead(&request_);
+      env_(env),
+      tracker_("SayHelloClientStream", context, env),
+      timer_(env.timers) {
+  grpc::Status refusal = tracker_.admission_refusal().value_or(grpc::Status::OK);
+  if (refusal.ok()) refusal = EchoRequestedMetadata(*context);
+  if (!refusal.ok()) {
+    FinishCall(std::move(refusal));
+    return;
+  }
+  StartRead(&request_bytes_);
 }
 
 void ClientStreamReactor::OnReadDone(bool ok) {
@@ -41,22 +46,23 @@ void ClientStreamReactor::OnReadDone(bool ok) {
     FinishCall(std::move(status));
     return;
   }
-  StartRead(&request_);
+  StartRead(&request_bytes_);
 }
 
 grpc::Status ClientStreamReactor::TakeRequest() {
   const size_t number = names_.size() + 1;
-  if (names_.size() == limits_.max_client_stream_names) {
+  if (auto status = ParseRequest(request_bytes_, number, request_); !status.ok()) return status;
+  if (names_.size() == env_.limits.max_client_stream_names) {
     return {grpc::StatusCode::RESOURCE_EXHAUSTED,
-            "requests: at most " + std::to_string(limits_.max_client_stream_names) +
+            "requests: at most " + std::to_string(env_.limits.max_client_stream_names) +
                 " names per SayHelloClientStream call"};
   }
-  if (auto status = ValidateName(request_, limits_); !status.ok()) {
+  if (auto status = ValidateName(request_, env_.limits); !status.ok()) {
     return {status.error_code(),
             "request " + std::to_string(number) + ": " + status.error_message()};
   }
   if (number == 1) {  // the first request carries the call's knobs
-    auto knobs = CallKnobs::From(request_, limits_, 0);
+    auto knobs = CallKnobs::From(request_, env_.limits, 0);
     if (auto* refusal = std::get_if<grpc::Status>(&knobs)) return *refusal;
     knobs_ = std::get<CallKnobs>(knobs);
     if (auto failure = knobs_.FailureDue(0)) return *failure;  // fail before the one reply
@@ -67,13 +73,21 @@ grpc::Status ClientStreamReactor::TakeRequest() {
 }
 
 void ClientStreamReactor::Reply() {
-  reply_->set_message(GreetAll(names_));
-  reply_->set_count(static_cast<uint32_t>(names_.size()));
+  greet::HelloReply reply;
+  reply.set_message(GreetAll(names_));
+  reply.set_count(static_cast<uint32_t>(names_.size()));
   if (include_call_info_) {
-    reply_->mutable_call()->set_peer(context_->peer());
-    reply_->mutable_call()->set_client_half_closed(true);
+    reply.mutable_call()->set_peer(context_->peer());
+    reply.mutable_call()->set_client_half_closed(true);
   }
-  knobs_.Shape(*reply_);
+  knobs_.Shape(reply);
+  *reply_ = SerializeReply(reply);
+  claim_ = env_.reply_memory.TryClaim(reply_->Length());
+  if (!claim_) {
+    reply_->Clear();
+    FinishCall(env_.reply_memory.Refusal());
+    return;
+  }
   tracker_.CountOut();
   FinishCall(grpc::Status::OK);
 }

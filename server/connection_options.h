@@ -21,8 +21,9 @@ struct ConnectionOptions {
   // Shortest gap between client pings the server accepts without data being sent; pinging
   // more often gets the connection closed (GOAWAY "too_many_pings"). gRPC's default.
   Duration min_ping_interval = std::chrono::minutes(5);
-  // Close a connection with no call in flight for this long (0: never).
-  Duration max_connection_idle{0};
+  // Close a connection with no call in flight for this long (0: never): a client that connects
+  // and makes no call (or only answers pings) cannot hold a connection for ever.
+  Duration max_connection_idle = std::chrono::minutes(5);
   // Close a connection this old, so clients spread over new servers (0: never)...
   Duration max_connection_age{0};
   // ...after letting its calls in flight finish for this long (0: no limit).

@@ -20,11 +20,22 @@ void EnableEcosystemServices() {
   grpc::channelz::experimental::InitChannelzService();
 }
 
+// The service counts calls per connection itself (ConnectionCalls), for clients that never
+// acknowledge the transport's limit. Twice that limit: a call the client has ended frees its
+// stream at once but its place in greeter's count only when its reactor is done, and a
+// well-behaved client's next call must not be refused in between.
+ServerLimits LimitsOf(const ServerOptions& options) {
+  ServerLimits limits = options.limits;
+  limits.max_calls_per_connection =
+      2 * static_cast<uint32_t>(std::max(1, options.connection.max_concurrent_streams));
+  return limits;
+}
+
 }  // namespace
 
 GreeterServer::GreeterServer(const ServerOptions& options, CallObserver observer)
     : keep_running_(io_context_.get_executor()),
-      service_(options.limits, io_context_, std::move(observer)) {
+      service_(LimitsOf(options), io_context_, std::move(observer)) {
   for (int i = 0; i < std::max(1, options.io_threads); ++i) {
     io_threads_.emplace_back([this] { io_context_.run(); });
   }

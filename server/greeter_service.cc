@@ -4,46 +4,72 @@
 #include "server/call_knobs.h"
 #include "server/call_tracker.h"
 #include "server/client_stream_reactor.h"
-#include "server/delayed_unary_reactor.h"
 #include "server/greetings.h"
 #include "server/request_validation.h"
 #include "server/server_stream_reactor.h"
+#include "server/unary_reply_reactor.h"
+#include "server/wire_messages.h"
 
 namespace greeter {
+namespace {
+
+// A unary reply smaller than this is not charged to the reply memory: it is gone with its call,
+// and the calls in flight are bounded per connection.
+constexpr size_t kUnchargedUnaryReplyBytes = 1024;
+
+// The reply to one SayHello request, or why there is none.
+grpc::Status AnswerHello(const grpc::ByteBuffer& request_bytes,
+                         grpc::CallbackServerContext& context, const ServerLimits& limits,
+                         greet::HelloReply& reply, CallKnobs& knobs) {
+  greet::HelloRequest request;
+  if (auto status = ParseRequest(request_bytes, 1, request); !status.ok()) return status;
+  if (auto status = ValidateName(request, limits); !status.ok()) return status;
+  auto knobs_or_refusal = CallKnobs::From(request, limits, 0);
+  if (auto* refusal = std::get_if<grpc::Status>(&knobs_or_refusal)) return *refusal;
+  knobs = std::get<CallKnobs>(knobs_or_refusal);
+  if (auto failure = knobs.FailureDue(0)) return *failure;
+  reply.set_message(GreetOne(request.name()));
+  if (request.include_call_info()) {
+    reply.mutable_call()->set_peer(context.peer());
+    reply.mutable_call()->set_client_half_closed(true);
+  }
+  knobs.Shape(reply);
+  return grpc::Status::OK;
+}
+
+}  // namespace
 
 GreeterService::GreeterService(ServerLimits limits, asio::io_context& timers, CallObserver observer)
-    : limits_(limits), timers_(timers), reporter_(std::move(observer)) {}
+    : limits_(limits),
+      reporter_(std::move(observer)),
+      env_{limits_, timers, reporter_, reply_memory_, connection_calls_} {}
 
 grpc::ServerUnaryReactor* GreeterService::SayHello(grpc::CallbackServerContext* context,
-                                                   const greet::HelloRequest* request,
-                                                   greet::HelloReply* reply) {
-  CallTracker tracker("SayHello", context, reporter_);
+                                                   const grpc::ByteBuffer* request,
+                                                   grpc::ByteBuffer* reply) {
+  CallTracker tracker("SayHello", context, env_);
   tracker.CountIn();
-  EchoRequestedMetadata(*context);
-  grpc::Status status = ValidateName(*request, limits_);
+  grpc::Status status = tracker.admission_refusal().value_or(grpc::Status::OK);
+  if (status.ok()) status = EchoRequestedMetadata(*context);
   CallKnobs knobs;
+  std::optional<ReplyMemory::Claim> claim;
   if (status.ok()) {
-    auto knobs_or_refusal = CallKnobs::From(*request, limits_, 0);
-    if (auto* refusal = std::get_if<grpc::Status>(&knobs_or_refusal)) {
-      status = *refusal;
-    } else {
-      knobs = std::get<CallKnobs>(knobs_or_refusal);
-      if (auto failure = knobs.FailureDue(0)) status = *failure;
+    greet::HelloReply answer;
+    status = AnswerHello(*request, *context, limits_, answer, knobs);
+    if (status.ok()) *reply = SerializeReply(answer);
+    if (status.ok() && reply->Length() >= kUnchargedUnaryReplyBytes) {
+      claim = reply_memory_.TryClaim(reply->Length());
+      if (!claim) {
+        status = reply_memory_.Refusal();
+        reply->Clear();
+      }
     }
   }
-  if (status.ok()) {
-    reply->set_message(GreetOne(request->name()));
-    if (request->include_call_info()) {
-      reply->mutable_call()->set_peer(context->peer());
-      reply->mutable_call()->set_client_half_closed(true);
-    }
-    knobs.Shape(*reply);
+  if (knobs.first_reply_delay.count() > 0 || claim) {  // the reply counts once it goes
+    return new UnaryReplyReactor(std::move(tracker), std::move(status), knobs.first_reply_delay,
+                                 std::move(claim), env_.timers);
   }
-  if (knobs.first_reply_delay.count() > 0) {  // the reply counts once it goes, after the delay
-    return new DelayedUnaryReactor(std::move(tracker), std::move(status), knobs.first_reply_delay,
-                                   timers_);
-  }
-  // Nothing to wait for: answer in place with the library's ready-made reactor.
+  // Nothing to wait for or hold: answer in place with the library's ready-made reactor.
   if (status.ok()) tracker.CountOut();
   tracker.Report(status);
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
@@ -51,19 +77,19 @@ grpc::ServerUnaryReactor* GreeterService::SayHello(grpc::CallbackServerContext* 
   return reactor;
 }
 
-grpc::ServerWriteReactor<greet::HelloReply>* GreeterService::SayHelloServerStream(
-    grpc::CallbackServerContext* context, const greet::HelloRequest* request) {
-  return new ServerStreamReactor(context, *request, limits_, timers_, reporter_);
+grpc::ServerWriteReactor<grpc::ByteBuffer>* GreeterService::SayHelloServerStream(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request) {
+  return new ServerStreamReactor(context, *request, env_);
 }
 
-grpc::ServerReadReactor<greet::HelloRequest>* GreeterService::SayHelloClientStream(
-    grpc::CallbackServerContext* context, greet::HelloReply* reply) {
-  return new ClientStreamReactor(context, reply, limits_, timers_, reporter_);
+grpc::ServerReadReactor<grpc::ByteBuffer>* GreeterService::SayHelloClientStream(
+    grpc::CallbackServerContext* context, grpc::ByteBuffer* reply) {
+  return new ClientStreamReactor(context, reply, env_);
 }
 
-grpc::ServerBidiReactor<greet::HelloRequest, greet::HelloReply>* GreeterService::SayHelloBidiStream(
+grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* GreeterService::SayHelloBidiStream(
     grpc::CallbackServerContext* context) {
-  return BidiStreamReactor::Start(context, limits_, timers_, rooms_, reporter_);
+  return BidiStreamReactor::Start(context, env_, rooms_);
 }
 
 }  // namespace greeter

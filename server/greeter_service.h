@@ -1,38 +1,52 @@
 #pragma once
 
+#include <grpcpp/support/byte_buffer.h>
+
 #include <asio/io_context.hpp>
 
 #include "greet.grpc.pb.h"
+#include "server/call_environment.h"
 #include "server/call_reporter.h"
+#include "server/connection_calls.h"
+#include "server/reply_memory.h"
 #include "server/rooms.h"
 #include "server/server_limits.h"
 
 namespace greeter {
 
+// greet.Greeter with every method taking its messages as bytes (wire_messages.h says why).
+using RawGreeterService = greet::Greeter::WithRawCallbackMethod_SayHello<
+    greet::Greeter::WithRawCallbackMethod_SayHelloServerStream<
+        greet::Greeter::WithRawCallbackMethod_SayHelloClientStream<
+            greet::Greeter::WithRawCallbackMethod_SayHelloBidiStream<greet::Greeter::Service>>>>;
+
 // The Greeter service on the callback API: a thin factory of one reactor per call.
-class GreeterService final : public greet::Greeter::CallbackService {
+class GreeterService final : public RawGreeterService {
  public:
   // `timers` runs the waits of server streams; it must outlive every call.
   GreeterService(ServerLimits limits, asio::io_context& timers, CallObserver observer);
 
   grpc::ServerUnaryReactor* SayHello(grpc::CallbackServerContext* context,
-                                     const greet::HelloRequest* request,
-                                     greet::HelloReply* reply) override;
-  grpc::ServerWriteReactor<greet::HelloReply>* SayHelloServerStream(
-      grpc::CallbackServerContext* context, const greet::HelloRequest* request) override;
-  grpc::ServerReadReactor<greet::HelloRequest>* SayHelloClientStream(
-      grpc::CallbackServerContext* context, greet::HelloReply* reply) override;
-  grpc::ServerBidiReactor<greet::HelloRequest, greet::HelloReply>* SayHelloBidiStream(
+                                     const grpc::ByteBuffer* request,
+                                     grpc::ByteBuffer* reply) override;
+  grpc::ServerWriteReactor<grpc::ByteBuffer>* SayHelloServerStream(
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request) override;
+  grpc::ServerReadReactor<grpc::ByteBuffer>* SayHelloClientStream(
+      grpc::CallbackServerContext* context, grpc::ByteBuffer* reply) override;
+  grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* SayHelloBidiStream(
       grpc::CallbackServerContext* context) override;
 
   const ServerLimits& limits() const { return limits_; }
   const CallReporter& reporter() const { return reporter_; }
+  const ReplyMemory& reply_memory() const { return reply_memory_; }
   Rooms& rooms() { return rooms_; }
 
  private:
   const ServerLimits limits_;
-  asio::io_context& timers_;
   CallReporter reporter_;
+  ReplyMemory reply_memory_{limits_.max_reply_memory_bytes};
+  ConnectionCalls connection_calls_{limits_.max_calls_per_connection};
+  CallEnvironment env_;
   Rooms rooms_{limits_};
 };
 

@@ -3,8 +3,11 @@
 #include <absl/synchronization/mutex.h>
 
 #include <CLI/CLI.hpp>
+#include <condition_variable>
 #include <csignal>
 #include <iostream>
+#include <mutex>
+#include <thread>
 
 #include "common/command_line.h"
 #include "common/duration.h"
@@ -13,10 +16,60 @@
 #include "server/connection_flags.h"
 #include "server/greeter_server.h"
 #include "server/shutdown_signals.h"
+#include "server/stderr_log.h"
 
 namespace {
 
 std::string HostOf(const std::string& listen) { return listen.substr(0, listen.rfind(':')); }
+
+bool IsUnixSocket(const std::string& listen) { return listen.starts_with("unix:"); }
+
+// host:port with a port from 0 to 65535 (gRPC itself would wrap a larger number), or unix:PATH.
+std::optional<std::string> ListenAddressProblem(const std::string& listen) {
+  if (IsUnixSocket(listen)) {
+    if (listen.size() == 5) return "unix: needs a path, e.g. unix:/tmp/greeter.sock";
+    return std::nullopt;
+  }
+  const auto colon = listen.rfind(':');
+  if (colon == std::string::npos) return "needs host:port, e.g. 127.0.0.1:50051";
+  const std::string port = listen.substr(colon + 1);
+  if (port.empty() || port.size() > 5 ||
+      port.find_first_not_of("0123456789") != std::string::npos || std::stoi(port) > 65535) {
+    return "the port must be a number from 0 to 65535, got '" + port + "'";
+  }
+  return std::nullopt;
+}
+
+// Ends the process if the drain overruns its deadline by `margin`: gRPC 1.51 can take far longer
+// than the deadline to cancel a large backlog of calls (a rapid-reset flood), and a SIGTERM must
+// still end the server in bounded time.
+class DrainWatchdog {
+ public:
+  DrainWatchdog(std::chrono::milliseconds limit, greeter::StderrLog& log)
+      : thread_([this, limit, &log] {
+          std::unique_lock lock(mutex_);
+          if (done_changed_.wait_for(lock, limit, [this] { return done_; })) return;
+          log.Write("greeter-server: the drain overran its deadline by " +
+                    greeter::FormatDuration(kMargin) + "; exiting without waiting for gRPC\n");
+          log.Flush(std::chrono::seconds(1));
+          std::_Exit(1);
+        }) {}
+  ~DrainWatchdog() {
+    {
+      std::lock_guard lock(mutex_);
+      done_ = true;
+    }
+    done_changed_.notify_one();
+    thread_.join();
+  }
+  static constexpr std::chrono::milliseconds kMargin{5000};
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable done_changed_;
+  bool done_ = false;
+  std::thread thread_;
+};
 
 bool IsLoopback(const std::string& host) {
   return host == "localhost" || host.rfind("127.", 0) == 0 || host == "[::1]" || host == "::1";
@@ -67,6 +120,16 @@ int main(int argc, char** argv) {
                  "Largest request message gRPC accepts (larger: RESOURCE_EXHAUSTED)")
       ->capture_default_str()
       ->check(CLI::Range(64, 4 << 20));
+  app.add_option("--max-reply-memory", options.limits.max_reply_memory_bytes,
+                 "Bytes of replies waiting for clients that read slowly, all calls together; "
+                 "past it new replies are refused with RESOURCE_EXHAUSTED (e.g. 256MiB)")
+      ->capture_default_str()
+      ->transform(CLI::AsSizeValue(false));
+  app.add_option("--max-call-reply-memory", options.limits.max_call_reply_memory_bytes,
+                 "Bytes of replies one bidi call may have waiting; past it the server stops "
+                 "reading its requests until the client reads (e.g. 4MiB)")
+      ->capture_default_str()
+      ->transform(CLI::AsSizeValue(false));
   const std::string rooms = "Chat rooms";
   app.add_option("--max-rooms", options.limits.max_rooms, "Most rooms open at once")
       ->capture_default_str()
@@ -108,6 +171,10 @@ int main(int argc, char** argv) {
       ->default_str("text");
   if (const auto exit_code = greeter::ParseCommandLine(app, argc, argv)) return *exit_code;
 
+  if (auto problem = ListenAddressProblem(options.listen)) {
+    std::cerr << "greeter-server: --listen " << options.listen << ": " << *problem << "\n";
+    return 2;
+  }
   const auto drain = greeter::ParseDuration(drain_text);
   if (!drain) {
     std::cerr << "greeter-server: --drain: not a duration: " << drain_text
@@ -124,30 +191,47 @@ int main(int argc, char** argv) {
     std::cerr << "greeter-server: " << error.what() << "\n";
     return 2;
   }
-  if (!options.tls.enabled() && !IsLoopback(HostOf(options.listen))) {
+  if (auto problem = greeter::TlsProblem(options.tls)) {
+    std::cerr << "greeter-server: " << *problem << "\n";
+    return 2;
+  }
+  if (!options.tls.enabled() && !IsUnixSocket(options.listen) &&
+      !IsLoopback(HostOf(options.listen))) {
     std::cerr << "greeter-server: warning: plaintext on " << options.listen
               << ": anyone on the network can read and change the calls; use --tls-cert and "
                  "--tls-key\n";
   }
 
   greeter::ShutdownSignals signals;  // before the server: a signal from now on drains
+  // From here on, nothing the server does writes to stderr itself: a stalled stderr must not
+  // stop a reaction, nor the drain.
+  greeter::StderrLog log;
+  greeter::StderrLog::RouteLibraryLogsTo(log);
   std::optional<greeter::GreeterServer> server;
   try {
-    server.emplace(options, quiet ? greeter::CallObserver{} : greeter::StderrCallLog(log_format));
+    server.emplace(options, quiet ? greeter::CallObserver{} : greeter::CallLogTo(log, log_format));
   } catch (const std::exception& error) {
-    std::cerr << "greeter-server: " << error.what() << "\n";
+    log.Write("greeter-server: " + std::string(error.what()) + "\n");
     return 1;
   }
 
   // Scripts and tests wait for this line: it is printed once the port accepts connections.
-  std::cout << "greeter-server listening on " << HostOf(options.listen) << ":" << server->port()
-            << std::endl;
+  if (IsUnixSocket(options.listen)) {
+    std::cout << "greeter-server listening on " << options.listen << std::endl;
+  } else {
+    std::cout << "greeter-server listening on " << HostOf(options.listen) << ":" << server->port()
+              << std::endl;
+  }
 
   const int signal_number = signals.WaitForFirst();
-  std::cerr << "greeter-server: " << (signal_number == SIGINT ? "SIGINT" : "SIGTERM")
-            << ": no new calls; draining for up to " << greeter::FormatDuration(*drain)
-            << ", then cancelling the rest\n";
-  server->Shutdown(*drain);  // from main: not a thread the drain waits on
-  std::cerr << "greeter-server: stopped after " << server->calls().calls_finished() << " calls\n";
+  log.Write(std::string("greeter-server: ") + (signal_number == SIGINT ? "SIGINT" : "SIGTERM") +
+            ": no new calls; draining for up to " + greeter::FormatDuration(*drain) +
+            ", then cancelling the rest\n");
+  {
+    DrainWatchdog watchdog(*drain + DrainWatchdog::kMargin, log);
+    server->Shutdown(*drain);  // from main: not a thread the drain waits on
+  }
+  log.Write("greeter-server: stopped after " + std::to_string(server->calls().calls_finished()) +
+            " calls\n");
   return 0;
 }

@@ -20,6 +20,12 @@ grpc::Status ValidateName(const greet::HelloRequest& request, const ServerLimits
 grpc::Status ValidateServerStreamRequest(const greet::HelloRequest& request,
                                          const ServerLimits& limits) {
   if (auto status = ValidateName(request, limits); !status.ok()) return status;
+  if (!request.has_count() && kDefaultStreamCount > limits.max_count) {
+    return {grpc::StatusCode::INVALID_ARGUMENT,
+            "count: absent means " + std::to_string(kDefaultStreamCount) +
+                ", more than this server's --max-count " + std::to_string(limits.max_count) +
+                "; set count"};
+  }
   if (request.count() > limits.max_count) {
     return {grpc::StatusCode::INVALID_ARGUMENT, "count: must be at most " +
                                                     std::to_string(limits.max_count) + ", got " +

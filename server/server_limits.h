@@ -16,6 +16,13 @@ struct ServerLimits {
   size_t max_client_stream_names = 1000;  // requests in one SayHelloClientStream call
   int max_receive_message_bytes = 4096;   // any one request message, enforced by gRPC itself
   size_t bidi_replies_in_flight = 16;     // replies queued per bidi call before reading pauses
+  // Replies built and waiting for their clients to read them, in bytes: server-wide (past it,
+  // new replies are refused RESOURCE_EXHAUSTED) and per bidi call (past it, reading pauses).
+  size_t max_reply_memory_bytes = size_t{256} << 20;
+  size_t max_call_reply_memory_bytes = size_t{4} << 20;
+  // Calls in flight on one connection, counted by greeter (ConnectionCalls); GreeterServer sets
+  // it from ConnectionOptions::max_concurrent_streams.
+  uint32_t max_calls_per_connection = 1000;
 
   // Chat rooms (bidi streams whose first request names a room).
   size_t max_rooms = 1000;

@@ -2,30 +2,36 @@
 
 #include "server/greetings.h"
 #include "server/request_validation.h"
+#include "server/wire_messages.h"
 
 namespace greeter {
 
 ServerStreamReactor::ServerStreamReactor(grpc::CallbackServerContext* context,
-                                         const greet::HelloRequest& request,
-                                         const ServerLimits& limits, asio::io_context& timers,
-                                         CallReporter& reporter)
+                                         const grpc::ByteBuffer& request, CallEnvironment& env)
     : context_(context),
-      tracker_("SayHelloServerStream", context, reporter),
-      timer_(timers),
-      name_(request.name()),
-      count_(request.has_count() ? request.count() : kDefaultStreamCount),
-      interval_(request.has_interval_ms() ? request.interval_ms() : kDefaultStreamIntervalMs) {
+      env_(env),
+      tracker_("SayHelloServerStream", context, env),
+      timer_(env.timers) {
   tracker_.CountIn();
-  EchoRequestedMetadata(*context);
-  if (auto status = ValidateServerStreamRequest(request, limits); !status.ok()) {
+  if (auto status = Start(request); !status.ok()) {
     FinishCall(std::move(status));
     return;
   }
-  auto knobs = CallKnobs::From(request, limits, count_);
-  if (auto* refusal = std::get_if<grpc::Status>(&knobs)) {
-    FinishCall(std::move(*refusal));
-    return;
-  }
+  NextStep();
+}
+
+grpc::Status ServerStreamReactor::Start(const grpc::ByteBuffer& request_bytes) {
+  if (auto refusal = tracker_.admission_refusal()) return *refusal;
+  if (auto status = EchoRequestedMetadata(*context_); !status.ok()) return status;
+  greet::HelloRequest request;
+  if (auto status = ParseRequest(request_bytes, 1, request); !status.ok()) return status;
+  if (auto status = ValidateServerStreamRequest(request, env_.limits); !status.ok()) return status;
+  name_ = request.name();
+  count_ = request.has_count() ? request.count() : kDefaultStreamCount;
+  interval_ = std::chrono::milliseconds(request.has_interval_ms() ? request.interval_ms()
+                                                                  : kDefaultStreamIntervalMs);
+  auto knobs = CallKnobs::From(request, env_.limits, count_);
+  if (auto* refusal = std::get_if<grpc::Status>(&knobs)) return *refusal;
   knobs_ = std::get<CallKnobs>(knobs);
   // What every reply repeats, set once: reply_ is reused for each write.
   if (request.include_call_info()) {
@@ -33,7 +39,7 @@ ServerStreamReactor::ServerStreamReactor(grpc::CallbackServerContext* context,
     reply_.mutable_call()->set_client_half_closed(true);  // one request: closed when it came
   }
   knobs_.Shape(reply_);
-  NextStep();
+  return grpc::Status::OK;
 }
 
 void ServerStreamReactor::NextStep() {
@@ -60,14 +66,21 @@ void ServerStreamReactor::NextStep() {
 }
 
 void ServerStreamReactor::WriteNextReply() {
+  reply_.set_message(GreetInStream(name_, sent_ + 1, count_));
+  reply_.set_sequence(sent_ + 1);
+  reply_bytes_ = SerializeReply(reply_);
+  claim_ = env_.reply_memory.TryClaim(reply_bytes_.Length());
+  if (!claim_) {
+    FinishCall(env_.reply_memory.Refusal());
+    return;
+  }
   ++sent_;
-  reply_.set_message(GreetInStream(name_, sent_, count_));
-  reply_.set_sequence(sent_);
-  StartWrite(&reply_);
+  StartWrite(&reply_bytes_);
 }
 
 void ServerStreamReactor::OnWriteDone(bool ok) {
-  if (!ok) {  // the client is gone or cancelled: nothing more can be delivered
+  claim_.reset();  // gRPC has the bytes, or the write failed: either way the reply is gone
+  if (!ok) {       // the client is gone or cancelled: nothing more can be delivered
     FinishCall(grpc::Status::CANCELLED);
     return;
   }

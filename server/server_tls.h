@@ -3,6 +3,7 @@
 #include <grpcpp/security/server_credentials.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace greeter {
@@ -18,5 +19,9 @@ struct ServerTls {
 };
 
 std::shared_ptr<grpc::ServerCredentials> ServerCredentialsFor(const ServerTls& tls);
+
+// What is wrong with `tls` that would make gRPC refuse to listen with no reason given (a key
+// that does not belong to the certificate, PEM that does not parse), or nothing.
+std::optional<std::string> TlsProblem(const ServerTls& tls);
 
 }  // namespace greeter

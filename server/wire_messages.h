@@ -1,0 +1,24 @@
+#pragma once
+
+#include <grpcpp/support/byte_buffer.h>
+#include <grpcpp/support/status.h>
+
+#include <cstdint>
+
+#include "greet.pb.h"
+
+namespace greeter {
+
+// Requests arrive and replies leave as bytes, parsed and serialized here: gRPC 1.51's typed
+// handlers answer a unary request that does not parse with a bare UNIMPLEMENTED, and take one
+// inside a stream for the client's half-close, dropping the rest of the stream silently.
+
+// Parses request `number` (1-based, on its call) into `request`, or INVALID_ARGUMENT
+// "request N could not be parsed as greet.HelloRequest".
+grpc::Status ParseRequest(const grpc::ByteBuffer& bytes, uint64_t number,
+                          greet::HelloRequest& request);
+
+// The reply's bytes, as gRPC sends them.
+grpc::ByteBuffer SerializeReply(const greet::HelloReply& reply);
+
+}  // namespace greeter
