@@ -47,6 +47,10 @@ GreeterServer::GreeterServer(const ServerOptions& options, CallObserver observer
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   options.connection.ApplyTo(builder);
   builder.SetMaxReceiveMessageSize(options.limits.max_receive_message_bytes);
+  // gRPC's own memory (connections, streams, buffers) under one quota: under pressure its
+  // transport refuses new streams and shrinks read buffers instead of growing without bound.
+  resource_quota_.Resize(options.limits.memory_quota_bytes);
+  builder.SetResourceQuota(resource_quota_);
   builder.RegisterService(&service_);
   server_ = builder.BuildAndStart();
   if (!server_ || port_ == 0) {

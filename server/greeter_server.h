@@ -1,5 +1,6 @@
 #pragma once
 
+#include <grpcpp/resource_quota.h>
 #include <grpcpp/server.h>
 
 #include <asio/executor_work_guard.hpp>
@@ -51,6 +52,7 @@ class GreeterServer {
   asio::executor_work_guard<asio::io_context::executor_type> keep_running_;
   std::vector<std::thread> io_threads_;
   GreeterService service_;
+  grpc::ResourceQuota resource_quota_{"greeter-server"};
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   std::once_flag shutdown_once_;

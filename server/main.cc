@@ -122,12 +122,17 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(64, 4 << 20));
   app.add_option("--max-reply-memory", options.limits.max_reply_memory_bytes,
                  "Bytes of replies waiting for clients that read slowly, all calls together; "
-                 "past it new replies are refused with RESOURCE_EXHAUSTED (e.g. 256MiB)")
+                 "past it new replies are refused with RESOURCE_EXHAUSTED (e.g. 128MiB)")
       ->capture_default_str()
       ->transform(CLI::AsSizeValue(false));
   app.add_option("--max-call-reply-memory", options.limits.max_call_reply_memory_bytes,
                  "Bytes of replies one bidi call may have waiting; past it the server stops "
                  "reading its requests until the client reads (e.g. 4MiB)")
+      ->capture_default_str()
+      ->transform(CLI::AsSizeValue(false));
+  app.add_option("--memory-quota", options.limits.memory_quota_bytes,
+                 "gRPC's ResourceQuota: memory its transport may use for connections, streams "
+                 "and buffers; near it, new streams are refused (e.g. 128MiB)")
       ->capture_default_str()
       ->transform(CLI::AsSizeValue(false));
   const std::string rooms = "Chat rooms";
@@ -169,6 +174,12 @@ int main(int argc, char** argv) {
       ->transform(CLI::CheckedTransformer(std::map<std::string, greeter::CallLogFormat>{
           {"text", greeter::CallLogFormat::kText}, {"json", greeter::CallLogFormat::kJson}}))
       ->default_str("text");
+  size_t log_queue_bytes = size_t{1} << 20;
+  app.add_option("--log-queue", log_queue_bytes,
+                 "Bytes of log lines that may wait for a slow stderr; past it lines are dropped "
+                 "and counted (\"log: N lines dropped\"), never waited for (e.g. 1MiB)")
+      ->capture_default_str()
+      ->transform(CLI::AsSizeValue(false));
   if (const auto exit_code = greeter::ParseCommandLine(app, argc, argv)) return *exit_code;
 
   if (auto problem = ListenAddressProblem(options.listen)) {
@@ -205,7 +216,7 @@ int main(int argc, char** argv) {
   greeter::ShutdownSignals signals;  // before the server: a signal from now on drains
   // From here on, nothing the server does writes to stderr itself: a stalled stderr must not
   // stop a reaction, nor the drain.
-  greeter::StderrLog log;
+  greeter::StderrLog log(log_queue_bytes);
   greeter::StderrLog::RouteLibraryLogsTo(log);
   std::optional<greeter::GreeterServer> server;
   try {

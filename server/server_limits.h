@@ -20,6 +20,8 @@ struct ServerLimits {
   // new replies are refused RESOURCE_EXHAUSTED) and per bidi call (past it, reading pauses).
   size_t max_reply_memory_bytes = size_t{256} << 20;
   size_t max_call_reply_memory_bytes = size_t{4} << 20;
+  // gRPC's ResourceQuota: the memory its transport may use for connections, streams and buffers.
+  size_t memory_quota_bytes = size_t{128} << 20;
   // Calls in flight on one connection, counted by greeter (ConnectionCalls); GreeterServer sets
   // it from ConnectionOptions::max_concurrent_streams.
   uint32_t max_calls_per_connection = 1000;
