@@ -4,6 +4,7 @@
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <csignal>
 
@@ -153,6 +154,38 @@ TEST(ServerCli, BadFlagValuesAreUsageErrors) {
   EXPECT_EQ(keepalive.exit_code, 2);
   EXPECT_NE(keepalive.err.find("--keepalive-time: not a duration: often"), std::string::npos)
       << keepalive.err;
+}
+
+TEST(ServerCli, APortOver65535IsRefusedNotWrapped) {
+  const auto refused = RunProgram({GREETER_SERVER_BIN, "--listen", "127.0.0.1:99999"});
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_NE(refused.err.find("the port must be a number from 0 to 65535, got '99999'"),
+            std::string::npos)
+      << refused.err;
+}
+
+TEST(ServerCli, AUnixSocketIsNamedByItsPathWithNoNetworkWarning) {
+  const std::string path = "/tmp/greeter-cli-test-" + std::to_string(getpid()) + ".sock";
+  ChildProcess server({GREETER_SERVER_BIN, "--listen", "unix:" + path});
+  const auto ready = server.ReadStdoutLine(10s);
+  ASSERT_TRUE(ready) << server.stderr_text();
+  EXPECT_EQ(*ready, "greeter-server listening on unix:" + path);
+  EXPECT_TRUE(SayHelloTo("unix:" + path).ok());
+  server.Signal(SIGTERM);
+  EXPECT_EQ(server.Wait(10s), 0);
+  EXPECT_EQ(server.stderr_text().find("anyone on the network"), std::string::npos)
+      << server.stderr_text();
+}
+
+TEST(ServerCli, TheBudgetFlagsAreExplainedAndTakeSizes) {
+  const auto help = RunProgram({GREETER_SERVER_BIN, "--help"});
+  for (const char* flag :
+       {"--max-reply-memory", "--max-call-reply-memory", "--memory-quota", "--log-queue"}) {
+    EXPECT_NE(help.out.find(flag), std::string::npos) << flag;
+  }
+  ChildProcess server({GREETER_SERVER_BIN, "--listen", "127.0.0.1:0", "--max-reply-memory", "64MiB",
+                       "--memory-quota", "64MiB", "--log-queue", "64KiB"});
+  EXPECT_TRUE(SayHelloTo(StartServer(server)).ok());
 }
 
 }  // namespace

@@ -84,6 +84,17 @@ TEST(ServerStream, CountAboveTheLimitIsInvalidArgumentNamingTheLimit) {
   EXPECT_TRUE(result.replies.empty());
 }
 
+TEST(ServerStream, AnAbsentCountOverALowMaxCountIsRefusedNotSent) {
+  ServerLimits limits;
+  limits.max_count = 0;
+  TestServer server(limits);
+  const auto result = ReadWholeStream(*server.NewStub(), NamedRequest("Alice"));
+  EXPECT_EQ(result.status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(result.status.error_message(),
+            "count: absent means 3, more than this server's --max-count 0; set count");
+  EXPECT_TRUE(result.replies.empty());
+}
+
 TEST(ServerStream, IntervalAboveTheLimitIsInvalidArgumentNamingTheLimit) {
   TestServer server;
   const auto result = ReadWholeStream(*server.NewStub(), StreamRequest("Alice", 2, 10'001));

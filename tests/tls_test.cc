@@ -106,6 +106,14 @@ TEST_F(Tls, TheBinariesServeAndCallOverMutualTls) {
   EXPECT_EQ(call.out, "Hello Alice\n");
 }
 
+TEST_F(Tls, AKeyThatIsNotTheCertificatesIsRefusedSayingSo) {
+  const auto refused = RunProgram({GREETER_SERVER_BIN, "--listen", "127.0.0.1:0", "--tls-cert",
+                                   File("server.pem"), "--tls-key", File("client-key.pem")});
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_NE(refused.err.find("--tls-key does not match --tls-cert"), std::string::npos)
+      << refused.err;
+}
+
 TEST(TlsFlags, PlaintextOnANonLoopbackAddressWarns) {
   ChildProcess server({GREETER_SERVER_BIN, "--listen", "0.0.0.0:0"});
   ASSERT_TRUE(server.ReadStdoutLine(10s)) << server.stderr_text();
