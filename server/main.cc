@@ -1,6 +1,7 @@
 // greeter-server: serves greet.Greeter until SIGINT or SIGTERM, then drains and exits 0.
 
 #include <absl/synchronization/mutex.h>
+#include <sys/resource.h>
 
 #include <CLI/CLI.hpp>
 #include <condition_variable>
@@ -81,6 +82,12 @@ int main(int argc, char** argv) {
   // Debian builds abseil with mutex deadlock detection on: every lock inside gRPC then updates a
   // lock graph, about 10 % of a unary call's instructions (README, Performance).
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+  // Every connection is a descriptor: take all the process may have (gRPC 1.51's listener stops
+  // for good the first time accept fails for want of one).
+  if (rlimit files{}; getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+    files.rlim_cur = files.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &files);
+  }
   greeter::ServerOptions options;
   std::string drain_text = "5s";
   bool quiet = false;
