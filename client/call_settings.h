@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/metadata_rules.h"
 #include "greet.pb.h"
 
 namespace greeter {
@@ -62,6 +63,14 @@ inline std::optional<std::pair<std::string, std::string>> ParseHeader(const std:
   std::string key = text.substr(0, equals);
   for (char& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return std::pair{std::move(key), text.substr(equals + 1)};
+}
+
+// Why "KEY=VALUE" cannot be sent (gRPC would abort the process on it), or nothing: for the
+// callers of ParseHeader to refuse it first, naming the rule.
+inline std::optional<std::string> HeaderProblem(const std::string& text) {
+  const auto entry = ParseHeader(text);
+  if (!entry) return "use KEY=VALUE";
+  return MetadataRuleBroken(entry->first, entry->second);
 }
 
 using Metadata = std::multimap<grpc::string_ref, grpc::string_ref>;

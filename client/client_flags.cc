@@ -65,12 +65,11 @@ SettingsOrError SettingsFrom(const ClientFlags& flags) {
     }
   }
   for (const auto& header : flags.headers) {
-    auto entry = ParseHeader(header);
-    if (!entry) {
-      result.error = "--header: use KEY=VALUE, got " + header;
+    if (auto problem = HeaderProblem(header)) {
+      result.error = "--header " + header + ": " + *problem;
       return result;
     }
-    settings.metadata.push_back(std::move(*entry));
+    settings.metadata.push_back(std::move(*ParseHeader(header)));
   }
   settings.knobs.set_include_call_info(flags.call_info);
   if (!flags.fail.empty()) {

@@ -17,6 +17,17 @@ class ClientCli : public ::testing::Test {
   TestServer server_;
 };
 
+TEST_F(ClientCli, AHeaderGrpcWouldRefuseExitsTwoNamingTheRule) {
+  for (const auto& [header, rule] : std::vector<std::pair<std::string, std::string>>{
+           {"Bad Key=1", "a metadata key may hold only lower-case letters"},
+           {":path=/x", "pseudo-headers (keys starting with ':') are gRPC's own"},
+           {"x=\xc3\xa9", "a metadata value must be printable ASCII (0x20 to 0x7E)"}}) {
+    const auto result = Client({"--header", header, "hello", "A"});
+    EXPECT_EQ(result.exit_code, 2) << header << ": " << result.err;
+    EXPECT_NE(result.err.find("--header " + header + ": " + rule), std::string::npos) << result.err;
+  }
+}
+
 TEST_F(ClientCli, HelloPrintsTheGreetingAndExitsZero) {
   const auto result = Client({"hello", "Alice"});
   EXPECT_EQ(result.exit_code, 0) << result.err;

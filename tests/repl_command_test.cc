@@ -66,7 +66,9 @@ TEST(ReplCommand, SetAndUnsetDeadlineAndHeaders) {
   const auto header = Parsed<SetHeader>("set header X-User=alice=admin");
   EXPECT_EQ(header.key, "x-user");  // gRPC metadata keys are lower case
   EXPECT_EQ(header.value, "alice=admin");
-  EXPECT_EQ(ErrorOf("set header novalue"), "set header: use KEY=VALUE");
+  EXPECT_EQ(ErrorOf("set header novalue"), "set header novalue: use KEY=VALUE");
+  EXPECT_EQ(ErrorOf("set header :path=/x"),
+            "set header :path=/x: pseudo-headers (keys starting with ':') are gRPC's own");
   Parsed<UnsetDeadline>("unset deadline");
   EXPECT_EQ(Parsed<UnsetHeader>("unset header x-user").key, "x-user");
   EXPECT_EQ(Parsed<UnsetHeader>("unset headers").key, "");

@@ -141,8 +141,9 @@ ParsedLine ParseCommand(std::string_view line) {
       return {SetDeadline{*deadline}, ""};
     }
     if (key == "header") {
+      if (auto problem = HeaderProblem(value))
+        return Error("set header " + value + ": " + *problem);
       auto entry = ParseHeader(value);
-      if (!entry) return Error("set header: use KEY=VALUE");
       return {SetHeader{std::move(entry->first), std::move(entry->second)}, ""};
     }
     return UsageError(verb);
