@@ -22,9 +22,7 @@ BidiStreamReactor::BidiStreamReactor(grpc::CallbackServerContext* context, CallE
       rooms_(rooms),
       tracker_("SayHelloBidiStream", context, env),
       timer_(env.timers) {
-  grpc::Status refusal = tracker_.admission_refusal().value_or(grpc::Status::OK);
-  if (refusal.ok()) refusal = EchoRequestedMetadata(*context);
-  if (!refusal.ok()) {
+  if (grpc::Status refusal = tracker_.Admit(); !refusal.ok()) {
     refusal_ = std::move(refusal);
     return;
   }

@@ -1,5 +1,7 @@
 #include "server/call_tracker.h"
 
+#include "server/call_knobs.h"
+
 namespace greeter {
 
 CallTracker::CallTracker(const char* method, grpc::CallbackServerContext* context,
@@ -13,6 +15,11 @@ CallTracker::CallTracker(const char* method, grpc::CallbackServerContext* contex
     refused_peer_ = std::move(peer);
     admission_refusal_ = env.connection_calls.Refusal();
   }
+}
+
+grpc::Status CallTracker::Admit() {
+  if (admission_refusal_) return *admission_refusal_;
+  return EchoRequestedMetadata(*context_);
 }
 
 const std::string& CallTracker::peer() const { return slot_ ? slot_->peer() : refused_peer_; }

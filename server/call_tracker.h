@@ -32,8 +32,10 @@ class CallTracker {
         messages_out_(other.messages_out()),
         server_cancel_reason_(std::move(other.server_cancel_reason_)) {}
 
-  // Set when the connection has as many calls in flight as it may: finish with it, at once.
-  const std::optional<grpc::Status>& admission_refusal() const { return admission_refusal_; }
+  // What every call checks first: OK, or the status to finish with at once (the connection has
+  // as many calls in flight as it may, or metadata to echo that gRPC could not send). Echoes
+  // the requested metadata (EchoRequestedMetadata) when it is OK.
+  grpc::Status Admit();
 
   void CountIn() { messages_in_.fetch_add(1, std::memory_order_relaxed); }
   void CountOut() {

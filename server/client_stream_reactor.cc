@@ -13,9 +13,7 @@ ClientStreamReactor::ClientStreamReactor(grpc::CallbackServerContext* context,
       env_(env),
       tracker_("SayHelloClientStream", context, env),
       timer_(env.timers) {
-  grpc::Status refusal = tracker_.admission_refusal().value_or(grpc::Status::OK);
-  if (refusal.ok()) refusal = EchoRequestedMetadata(*context);
-  if (!refusal.ok()) {
+  if (grpc::Status refusal = tracker_.Admit(); !refusal.ok()) {
     FinishCall(std::move(refusal));
     return;
   }

@@ -49,8 +49,7 @@ grpc::ServerUnaryReactor* GreeterService::SayHello(grpc::CallbackServerContext* 
                                                    grpc::ByteBuffer* reply) {
   CallTracker tracker("SayHello", context, env_);
   tracker.CountIn();
-  grpc::Status status = tracker.admission_refusal().value_or(grpc::Status::OK);
-  if (status.ok()) status = EchoRequestedMetadata(*context);
+  grpc::Status status = tracker.Admit();
   CallKnobs knobs;
   std::optional<ReplyMemory::Claim> claim;
   if (status.ok()) {

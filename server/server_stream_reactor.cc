@@ -21,8 +21,7 @@ ServerStreamReactor::ServerStreamReactor(grpc::CallbackServerContext* context,
 }
 
 grpc::Status ServerStreamReactor::Start(const grpc::ByteBuffer& request_bytes) {
-  if (auto refusal = tracker_.admission_refusal()) return *refusal;
-  if (auto status = EchoRequestedMetadata(*context_); !status.ok()) return status;
+  if (auto refusal = tracker_.Admit(); !refusal.ok()) return refusal;
   greet::HelloRequest request;
   if (auto status = ParseRequest(request_bytes, 1, request); !status.ok()) return status;
   if (auto status = ValidateServerStreamRequest(request, env_.limits); !status.ok()) return status;
