@@ -368,6 +368,7 @@ class H2Conn:
         self.goaway = None          # h2.events.ConnectionTerminated
         self.closed = False         # EOF / reset on the socket
         self.events_seen = 0
+        self.ping_acks = 0
         if send_preface:
             self.conn.initiate_connection()
             self.flush()
@@ -524,6 +525,8 @@ class H2Conn:
             stream.ended = True
             if event.remote_reset:
                 stream.reset_code = event.error_code
+        elif isinstance(event, h2.events.PingAckReceived):
+            self.ping_acks += 1
         elif isinstance(event, h2.events.ConnectionTerminated):
             self.goaway = event
             # Streams above last_stream_id were not processed and never will be.

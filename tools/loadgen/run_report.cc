@@ -90,6 +90,9 @@ void PrintText(const RunReport& report, std::ostream& out) {
     }
     if (stats.invalid_replies > 0) out << " invalid-replies " << stats.invalid_replies;
     out << "\n";
+    if (!stats.first_error_message.empty()) {
+      out << "  first error: " << stats.first_error_message << "\n";
+    }
   }
   const uint64_t messages = MessagesOfInterest(report);
   out << "  cpu:      greeter-bench " << Fixed(report.bench_cpu_seconds / report.seconds, 2)

@@ -9,6 +9,7 @@ uint64_t RunStats::errors() const {
 }
 
 void RunStats::Merge(const RunStats& other) {
+  if (errors() == 0 && other.errors() > 0) first_error_message = other.first_error_message;
   latency.Merge(other.latency);
   calls_ok += other.calls_ok;
   messages_sent += other.messages_sent;

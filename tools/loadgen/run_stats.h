@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstdint>
+#include <string>
 
 #include "tools/loadgen/latency_histogram.h"
 
@@ -19,6 +20,7 @@ struct RunStats {
   uint64_t messages_received = 0;  // replies read
   uint64_t invalid_replies = 0;    // a reply that is not what greet.proto promises
   std::array<uint64_t, grpc::StatusCode::UNAUTHENTICATED + 1> errors_by_code{};
+  std::string first_error_message;  // of the first failed call, so a report can say why
 
   // A call's end: an OK call, or an error by its code. Returns whether it was OK, for the
   // caller's own checks of an OK call.
@@ -26,6 +28,7 @@ struct RunStats {
     if (status.ok()) {
       ++calls_ok;
     } else {
+      if (errors() == 0) first_error_message = status.error_message();
       ++errors_by_code[static_cast<size_t>(status.error_code())];
     }
     return status.ok();
