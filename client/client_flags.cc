@@ -42,11 +42,12 @@ void AddClientFlags(CLI::App& app, ClientFlags& flags) {
                "Ask for the server's view of each call: the peer it saw, whether it had seen "
                "the half-close")
       ->group(knobs);
-  app.add_option("--fail", flags.fail,
-                 "End each call on purpose with this status: CODE or CODE:MESSAGE, e.g. "
-                 "NOT_FOUND:'no such greeting'")
-      ->group(knobs);
+  auto* fail = app.add_option("--fail", flags.fail,
+                              "End each call on purpose with this status: CODE or CODE:MESSAGE, "
+                              "e.g. NOT_FOUND:'no such greeting'")
+                   ->group(knobs);
   app.add_option("--fail-after", flags.fail_after, "Replies to send before --fail (default 0)")
+      ->needs(fail)  // alone it would be ignored
       ->group(knobs);
   app.add_option("--delay", flags.delay,
                  "Have the server wait this long before the first reply (e.g. 500ms, 2s)")
@@ -54,9 +55,32 @@ void AddClientFlags(CLI::App& app, ClientFlags& flags) {
   app.add_option("--padding", flags.padding, "Pad every reply with this many bytes")->group(knobs);
 }
 
+namespace {
+
+// What is wrong with --target that gRPC would not say (it wraps a port over 65535), or nothing.
+std::optional<std::string> TargetProblem(const std::string& target) {
+  if (target.empty()) return "--target: empty; use host:port, e.g. 127.0.0.1:50051";
+  const auto colon = target.rfind(':');
+  if (colon == std::string::npos) return std::nullopt;
+  const std::string port = target.substr(colon + 1);
+  if (port.empty() || port.find_first_not_of("0123456789") != std::string::npos) {
+    return std::nullopt;  // another form of gRPC's target syntax
+  }
+  if (port.size() > 5 || std::stoi(port) > 65535) {
+    return "--target " + target + ": the port must be a number from 0 to 65535";
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 SettingsOrError SettingsFrom(const ClientFlags& flags) {
   SettingsOrError result;
   CallSettings& settings = result.settings;
+  if (auto problem = TargetProblem(flags.target)) {
+    result.error = *problem;
+    return result;
+  }
   if (!flags.deadline.empty()) {
     settings.deadline = ParseDuration(flags.deadline);
     if (!settings.deadline) {

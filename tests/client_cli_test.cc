@@ -28,6 +28,24 @@ TEST_F(ClientCli, AHeaderGrpcWouldRefuseExitsTwoNamingTheRule) {
   }
 }
 
+TEST_F(ClientCli, AnEmptyTargetOrAPortOver65535ExitsTwoNamingTheTarget) {
+  const auto empty = RunProgram({GREETER_CLIENT_BIN, "--target", "", "hello", "A"});
+  EXPECT_EQ(empty.exit_code, 2) << empty.err;
+  EXPECT_NE(empty.err.find("--target: empty"), std::string::npos) << empty.err;
+  const auto wrapped =
+      RunProgram({GREETER_CLIENT_BIN, "--target", "127.0.0.1:99999", "hello", "A"});
+  EXPECT_EQ(wrapped.exit_code, 2) << wrapped.err;
+  EXPECT_NE(wrapped.err.find("--target 127.0.0.1:99999: the port must be a number from 0 to 65535"),
+            std::string::npos)
+      << wrapped.err;
+}
+
+TEST_F(ClientCli, FailAfterWithoutFailIsRefused) {
+  const auto result = Client({"--fail-after", "3", "hello", "A"});
+  EXPECT_EQ(result.exit_code, 2) << result.err;
+  EXPECT_NE(result.err.find("--fail"), std::string::npos) << result.err;
+}
+
 TEST_F(ClientCli, HelloPrintsTheGreetingAndExitsZero) {
   const auto result = Client({"hello", "Alice"});
   EXPECT_EQ(result.exit_code, 0) << result.err;
