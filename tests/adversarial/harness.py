@@ -283,6 +283,16 @@ def probe_until_ok(port, within=5.0):
     return result
 
 
+
+def assert_still_serving(test, server, after):
+    """What a user checks after an attack: the server process lives, and a SayHello is OK
+    within 5 s. `after` names the attack in the failure message."""
+    import grpc
+    test.assertIsNone(server.proc.poll(), f"server {exit_description(server.proc)} after {after}")
+    code, text = probe_until_ok(server.port, within=5.0)
+    test.assertEqual(code, grpc.StatusCode.OK, f"probe SayHello after {after}: {text}")
+
+
 # --- a raw HTTP/2 client -------------------------------------------------------------------------
 
 def decode_grpc_message(value):

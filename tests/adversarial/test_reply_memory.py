@@ -111,10 +111,7 @@ class ReplyMemoryTest(unittest.TestCase):
 
         for c in conns:
             c.close()
-        self.assertIsNone(self.server.proc.poll(),
-                          f"server {harness.exit_description(self.server.proc)}")
-        code, text = harness.probe_until_ok(self.server.port, within=5.0)
-        self.assertEqual(code, grpc.StatusCode.OK, f"probe after the connections closed: {text}")
+        harness.assert_still_serving(self, self.server, "the connections closed")
 
 
 if __name__ == "__main__":
