@@ -54,6 +54,11 @@ void AddConnectionFlags(CLI::App& app, ConnectionOptions& options) {
       ->capture_default_str()
       ->check(CLI::Range(1, 1 << 30))
       ->group(group);
+  app.add_option("--max-connections", options.max_connections,
+                 "Open TCP connections; past it new ones are closed at once and counted in the "
+                 "log (0: the descriptor limit less 128, at most 10000)")
+      ->capture_default_str()
+      ->group(group);
 }
 
 }  // namespace greeter

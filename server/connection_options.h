@@ -3,6 +3,7 @@
 #include <grpcpp/server_builder.h>
 
 #include <chrono>
+#include <cstddef>
 
 namespace greeter {
 
@@ -30,6 +31,9 @@ struct ConnectionOptions {
   Duration max_connection_age_grace{0};
   // Calls in flight on one connection; a client queues the rest until one ends.
   int max_concurrent_streams = 1000;
+  // Open TCP connections; past it new ones are closed at once and counted (0: what the
+  // descriptor limit leaves, at most 10,000: DefaultMaxConnections).
+  size_t max_connections = 0;
 
   void ApplyTo(grpc::ServerBuilder& builder) const;
 };

@@ -36,13 +36,24 @@ ServerLimits LimitsOf(const ServerOptions& options) {
 GreeterServer::GreeterServer(const ServerOptions& options, CallObserver observer)
     : keep_running_(io_context_.get_executor()),
       service_(LimitsOf(options), io_context_, std::move(observer)) {
-  for (int i = 0; i < std::max(1, options.io_threads); ++i) {
-    io_threads_.emplace_back([this] { io_context_.run(); });
-  }
   EnableEcosystemServices();
   grpc::ServerBuilder builder;
   builder.AddChannelArgument(GRPC_ARG_ENABLE_CHANNELZ, 1);
-  builder.AddListeningPort(options.listen, ServerCredentialsFor(options.tls), &port_);
+  if (options.listen.starts_with("unix:")) {
+    builder.AddListeningPort(options.listen, ServerCredentialsFor(options.tls), &port_);
+  } else {
+    const size_t max_connections = options.connection.max_connections > 0
+                                       ? options.connection.max_connections
+                                       : DefaultMaxConnections();
+    acceptor_.emplace(io_context_, options.listen, max_connections, options.notice);
+    port_ = acceptor_->port();
+    grpc_acceptor_ = builder.experimental().AddExternalConnectionAcceptor(
+        grpc::ServerBuilder::experimental_type::ExternalConnectionType::FROM_FD,
+        ServerCredentialsFor(options.tls));
+  }
+  for (int i = 0; i < std::max(1, options.io_threads); ++i) {
+    io_threads_.emplace_back([this] { io_context_.run(); });
+  }
   // gRPC sets SO_REUSEPORT by default: a second server would then share the port silently.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   options.connection.ApplyTo(builder);
@@ -59,6 +70,7 @@ GreeterServer::GreeterServer(const ServerOptions& options, CallObserver observer
     for (auto& thread : io_threads_) thread.join();
     throw std::runtime_error("cannot listen on " + options.listen);
   }
+  if (acceptor_) acceptor_->Start(*grpc_acceptor_);
   // The default health service reports "" (the whole server) SERVING by itself; name ours too,
   // so a probe can ask for greet.Greeter.
   server_->GetHealthCheckService()->SetServingStatus(greet::Greeter::service_full_name(), true);
@@ -74,6 +86,7 @@ void GreeterServer::Shutdown(std::chrono::milliseconds drain) {
     // Chats never end by themselves: end them now, after what is queued to each member, so
     // the drain waits only for the calls that will end.
     service_.rooms().CloseAll({grpc::StatusCode::UNAVAILABLE, "the server is shutting down"});
+    if (acceptor_) acceptor_->Stop();
     server_->Shutdown(std::chrono::system_clock::now() + drain);
     server_->Wait();
     // Every call is done; what is left on the io_context are the ends of cancelled waits,

@@ -6,13 +6,16 @@
 #include <asio/executor_work_guard.hpp>
 #include <asio/io_context.hpp>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "server/call_record.h"
+#include "server/connection_acceptor.h"
 #include "server/connection_options.h"
 #include "server/greeter_service.h"
 #include "server/server_limits.h"
@@ -26,6 +29,8 @@ struct ServerOptions {
   ConnectionOptions connection;
   ServerTls tls;
   int io_threads = 1;  // threads running asio: stream timers and signals
+  // Lines about the server as a whole (connections refused), for the log; none when empty.
+  std::function<void(const std::string&)> notice;
 };
 
 // A running greeter: the gRPC server, its service and the asio io_context its timers run on.
@@ -53,6 +58,9 @@ class GreeterServer {
   std::vector<std::thread> io_threads_;
   GreeterService service_;
   grpc::ResourceQuota resource_quota_{"greeter-server"};
+  // TCP: greeter's own listener hands connections to gRPC (unix sockets: gRPC listens).
+  std::optional<ConnectionAcceptor> acceptor_;
+  std::unique_ptr<grpc::experimental::ExternalConnectionAcceptor> grpc_acceptor_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   std::once_flag shutdown_once_;

@@ -225,6 +225,7 @@ int main(int argc, char** argv) {
   // stop a reaction, nor the drain.
   greeter::StderrLog log(log_queue_bytes);
   greeter::StderrLog::RouteLibraryLogsTo(log);
+  options.notice = [&log](const std::string& line) { log.Write(line); };
   std::optional<greeter::GreeterServer> server;
   try {
     server.emplace(options, quiet ? greeter::CallObserver{} : greeter::CallLogTo(log, log_format));
