@@ -39,6 +39,7 @@ void BidiStreamReactor::OnReadDone(bool ok) {
     } else if (!ok) {
       client_half_closed_ = true;  // or cancelled: then the writes fail too
       if (LeaveRoom()) action.kind = RoomAction::kLeave;
+      if (!refusal_) refusal_ = knobs_.FailureNeverDue(replies_made_);
     }
   }
   Perform(action);  // the read stays "in flight" until here, so the call cannot end meanwhile

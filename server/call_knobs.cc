@@ -55,6 +55,13 @@ std::optional<grpc::Status> CallKnobs::FailureDue(uint32_t replies_sent) const {
   return std::nullopt;
 }
 
+std::optional<grpc::Status> CallKnobs::FailureNeverDue(uint32_t replies_sent) const {
+  if (!failure || replies_sent >= fail_after_replies) return std::nullopt;
+  return Invalid("fail.after_replies: the client half-closed after " +
+                 std::to_string(replies_sent) + " replies, before the " +
+                 std::to_string(fail_after_replies) + " asked for");
+}
+
 grpc::Status EchoRequestedMetadata(grpc::CallbackServerContext& context) {
   static constexpr std::string_view kInitial = "x-echo-initial-";
   static constexpr std::string_view kTrailing = "x-echo-trailing-";

@@ -32,6 +32,9 @@ struct CallKnobs {
   void Shape(greet::HelloReply& reply) const;
   // The failure, when `replies_sent` have gone out and it is due.
   std::optional<grpc::Status> FailureDue(uint32_t replies_sent) const;
+  // INVALID_ARGUMENT when the client half-closed a bidi call before the failure it asked for
+  // was due (its reply count is only known then): a test must not pass by never reaching it.
+  std::optional<grpc::Status> FailureNeverDue(uint32_t replies_sent) const;
 };
 
 // Request metadata under x-echo-initial-* comes back as initial metadata, and x-echo-trailing-*

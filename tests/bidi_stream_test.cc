@@ -109,6 +109,28 @@ TEST(BidiStream, BadRequestEndsTheCallAfterDeliveringEveryEarlierReply) {
   EXPECT_EQ(status.error_message(), "request 3: name: must be 1 to 256 bytes of UTF-8, got 0");
 }
 
+TEST(BidiStream, AFailureAskedForAfterMoreRepliesThanTheCallSentIsRefusedAtTheHalfClose) {
+  TestServer server;
+  auto stub = server.NewStub();
+  grpc::ClientContext context;
+  context.set_deadline(In(10s));
+  auto stream = stub->SayHelloBidiStream(&context);
+  auto first = NamedRequest("A");
+  first.mutable_fail()->set_code(grpc::StatusCode::ABORTED);
+  first.mutable_fail()->set_after_replies(9);
+  ASSERT_TRUE(stream->Write(first));
+  for (const char* name : {"B", "C"}) ASSERT_TRUE(stream->Write(NamedRequest(name)));
+  ASSERT_TRUE(stream->WritesDone());
+  greet::HelloReply reply;
+  int replies = 0;
+  while (stream->Read(&reply)) ++replies;
+  EXPECT_EQ(replies, 3);
+  const grpc::Status status = stream->Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message(),
+            "fail.after_replies: the client half-closed after 3 replies, before the 9 asked for");
+}
+
 TEST(BidiStream, CancelMidStreamIsSeenByTheServer) {
   TestServer server;
   auto stub = server.NewStub();

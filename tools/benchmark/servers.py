@@ -24,13 +24,14 @@ class ServerKind:
 def server_kinds(repo, build_dir):
     """Every server the bench knows, greeter-server first (the others are compared with it)."""
     stubs = os.path.join(build_dir, "python-stubs")
+    greeter = (os.path.join(build_dir, "server", "greeter-server"), "--listen", "127.0.0.1:0",
+               # Limits wide enough for every scenario (the defaults are for people, not load).
+               "--max-name-bytes", str(1 << 20), "--max-receive-bytes", str(4 << 20),
+               "--max-count", str(100_000_000), "--max-client-stream-names", str(1 << 24))
     return [
-        ServerKind("greeter", "greeter-server", (
-            os.path.join(build_dir, "server", "greeter-server"), "--listen", "127.0.0.1:0",
-            "--quiet",
-            # Limits wide enough for every scenario (the defaults are for people, not load).
-            "--max-name-bytes", str(1 << 20), "--max-receive-bytes", str(4 << 20),
-            "--max-count", str(100_000_000), "--max-client-stream-names", str(1 << 24))),
+        ServerKind("greeter", "greeter-server", greeter + ("--quiet",)),
+        # Its default: a line per finished call, to the bench's log file.
+        ServerKind("greeter-logged", "greeter-server, logging", greeter),
         ServerKind("cq", "C++ CQ reference", (
             os.path.join(build_dir, "tools", "peers", "cpp", "greeter-cq-server"),
             "--listen", "127.0.0.1:0")),
