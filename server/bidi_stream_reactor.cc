@@ -38,7 +38,7 @@ void BidiStreamReactor::OnReadDone(bool ok) {
       action = TakeRequest();
     } else if (!ok) {
       client_half_closed_ = true;  // or cancelled: then the writes fail too
-      if (LeaveRoom()) action.kind = RoomAction::kLeave;
+      if ((action.room = LeaveRoom())) action.kind = RoomAction::kLeave;
       if (!refusal_) refusal_ = knobs_.FailureNeverDue(replies_made_);
     }
   }
@@ -57,7 +57,7 @@ BidiStreamReactor::RoomAction BidiStreamReactor::TakeRequest() {
   const uint64_t requests_read = tracker_.messages_in();
   if (auto status = ParseRequest(request_bytes_, requests_read, request_); !status.ok()) {
     refusal_ = status;  // nothing after it is acted on; what is queued still goes out
-    if (LeaveRoom()) return {RoomAction::kLeave, ""};
+    if (auto room = LeaveRoom()) return {RoomAction::kLeave, "", std::move(room)};
     return {};
   }
   if (requests_read == 1 && !request_.room().empty()) {  // join a room
@@ -73,18 +73,17 @@ BidiStreamReactor::RoomAction BidiStreamReactor::TakeRequest() {
     room_ = request_.room();
     member_name_ = request_.name();
     in_room_ = true;
-    return {RoomAction::kJoin, ""};
+    return {RoomAction::kJoin, "", nullptr};
   }
   if (!room_.empty()) {        // a member speaks
     if (!in_room_) return {};  // cut off or closed: the call is ending
     if (auto status = ValidateLength("text", request_.text(), limits_.max_text_bytes);
         !status.ok()) {
       refusal_ = status;
-      LeaveRoom();
-      return {RoomAction::kLeave, ""};
+      return {RoomAction::kLeave, "", LeaveRoom()};
     }
     // No next read starts before this request is handled: its text can be moved out.
-    return {RoomAction::kSay, std::move(*request_.mutable_text())};
+    return {RoomAction::kSay, std::move(*request_.mutable_text()), room_handle_};
   }
   TakePlainRequest();
   return {};
@@ -130,7 +129,8 @@ void BidiStreamReactor::TakePlainRequest() {
 void BidiStreamReactor::Perform(const RoomAction& action) {
   switch (action.kind) {
     case RoomAction::kJoin: {
-      const auto status = rooms_.Join(room_, member_name_, shared_from_this());
+      Rooms::Handle joined;
+      const auto status = rooms_.Join(room_, member_name_, shared_from_this(), joined);
       bool left_meanwhile = false;
       {
         std::lock_guard lock(mutex_);
@@ -138,17 +138,18 @@ void BidiStreamReactor::Perform(const RoomAction& action) {
           in_room_ = false;
           refusal_ = status;
         } else {
-          left_meanwhile = !in_room_;  // cancelled, or closed, while joining
+          room_handle_ = joined;
+          left_meanwhile = !in_room_;  // cancelled, cut off or closed while joining
         }
       }
-      if (left_meanwhile) rooms_.Leave(room_, member_name_, this);
+      if (left_meanwhile) rooms_.Leave(joined, member_name_, this);
       break;
     }
     case RoomAction::kSay:
-      rooms_.Say(room_, member_name_, action.text);
+      rooms_.Say(action.room, member_name_, action.text);
       break;
     case RoomAction::kLeave:
-      rooms_.Leave(room_, member_name_, this);
+      rooms_.Leave(action.room, member_name_, this);
       break;
     case RoomAction::kNone:
       break;
@@ -157,30 +158,36 @@ void BidiStreamReactor::Perform(const RoomAction& action) {
 
 void BidiStreamReactor::ClearQueue() {
   replies_.clear();
+  events_.clear();
   queued_bytes_ = 0;
+  texts_queued_ = presence_queued_ = 0;
 }
 
-bool BidiStreamReactor::LeaveRoom() {
-  if (!in_room_) return false;
+Rooms::Handle BidiStreamReactor::LeaveRoom() {
+  if (!in_room_) return nullptr;
   in_room_ = false;
-  return true;
+  return room_handle_;  // none yet while joining: the join then sees in_room_ and leaves
 }
 
-bool BidiStreamReactor::Enqueue(const greet::HelloReply& event) {
+bool BidiStreamReactor::Enqueue(const SharedRoomEvent& event) {
   std::lock_guard lock(mutex_);
   if (finished_ || call_dead_ || !in_room_) return true;  // on its way out already
-  if (replies_.size() >= limits_.room_member_queue) {
+  const bool text = event->is_text();
+  const size_t behind = text ? texts_queued_ : presence_queued_;
+  const size_t limit = text ? limits_.room_member_queue : limits_.room_presence_queue;
+  if (behind >= limit) {
     cut_off_ = true;
     in_room_ = false;
     ClearQueue();  // memory stays bounded whatever the client does
-    refusal_ = grpc::Status(
-        grpc::StatusCode::RESOURCE_EXHAUSTED,
-        "room " + room_ + ": this client fell " + std::to_string(limits_.room_member_queue) +
-            " events behind (it reads too slowly), so it was cut off for the room to go on");
+    refusal_ = grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                            "room " + room_ + ": this client fell " + std::to_string(limit) +
+                                (text ? " messages" : " joins and leaves") +
+                                " behind (it reads too slowly), so it was cut off for the room "
+                                "to go on");
     return false;
   }
-  greet::HelloReply& reply = replies_.emplace_back().reply = event;
-  reply.set_sequence(++replies_made_);
+  ++(text ? texts_queued_ : presence_queued_);
+  events_.push_back({event, ++replies_made_});
   return true;
 }
 
@@ -207,33 +214,33 @@ void BidiStreamReactor::OnWriteDone(bool ok) {
 
 void BidiStreamReactor::OnWriteSlotFreed(bool usable) {
   NextSteps steps;
-  bool leave = false;
+  Rooms::Handle leaving;
   {
     std::lock_guard lock(mutex_);
     write_in_flight_ = false;
     if (!usable) {  // the call is over for the client: drop what is queued
       call_dead_ = true;
       ClearQueue();
-      leave = LeaveRoom();
+      leaving = LeaveRoom();
     }
     steps = Advance();
   }
-  if (leave) rooms_.Leave(room_, member_name_, this);
+  if (leaving) rooms_.Leave(leaving, member_name_, this);
   Take(std::move(steps));
 }
 
 void BidiStreamReactor::OnCancel() {
   timer_.Cancel();
   NextSteps steps;
-  bool leave = false;
+  Rooms::Handle leaving;
   {
     std::lock_guard lock(mutex_);
     call_dead_ = true;
     ClearQueue();
-    leave = LeaveRoom();
+    leaving = LeaveRoom();
     steps = Advance();
   }
-  if (leave) rooms_.Leave(room_, member_name_, this);  // the others hear of it at once
+  if (leaving) rooms_.Leave(leaving, member_name_, this);  // the others hear of it at once
   Take(std::move(steps));
 }
 
@@ -259,18 +266,26 @@ void BidiStreamReactor::CancelStuckWrite() {
 BidiStreamReactor::NextSteps BidiStreamReactor::Advance() {
   NextSteps steps;
   if (finished_) return steps;
-  if (!write_in_flight_ && !replies_.empty()) {
+  if (!write_in_flight_ && (!replies_.empty() || !events_.empty())) {
     if (!first_reply_delayed_ && knobs_.first_reply_delay.count() > 0) {
       first_reply_delayed_ = true;
       write_in_flight_ = steps.wait_first_reply_delay = true;  // the write slot waits
     } else {
-      QueuedReply& next = replies_.front();
-      reply_in_flight_ = std::move(next.reply);
-      claim_in_flight_ = std::move(next.claim);
-      queued_bytes_ -= next.bytes;
-      replies_.pop_front();
-      if (reply_in_flight_.has_call()) {
-        reply_in_flight_.mutable_call()->set_client_half_closed(client_half_closed_);
+      if (!events_.empty()) {  // a room's: its bytes are shared, the sequence this member's
+        const QueuedEvent& next = events_.front();
+        reply_bytes_ = next.event->WireFor(next.sequence);
+        --(next.event->is_text() ? texts_queued_ : presence_queued_);
+        events_.pop_front();
+        steps.write_serialized = true;
+      } else {
+        QueuedReply& next = replies_.front();
+        reply_in_flight_ = std::move(next.reply);
+        claim_in_flight_ = std::move(next.claim);
+        queued_bytes_ -= next.bytes;
+        replies_.pop_front();
+        if (reply_in_flight_.has_call()) {
+          reply_in_flight_.mutable_call()->set_client_half_closed(client_half_closed_);
+        }
       }
       write_in_flight_ = steps.write = true;
     }
@@ -295,7 +310,8 @@ BidiStreamReactor::NextSteps BidiStreamReactor::Advance() {
   // have already stopped by then.
   const bool reads_settled =
       !read_in_flight_ || (room_mode && reads_starting_ == 0 && refusal_ && !call_dead_);
-  if (reading_ended && reads_settled && !write_in_flight_ && !cancelling_ && replies_.empty()) {
+  if (reading_ended && reads_settled && !write_in_flight_ && !cancelling_ && replies_.empty() &&
+      events_.empty()) {
     finished_ = true;
     steps.finish = call_dead_ ? grpc::Status::CANCELLED : refusal_.value_or(grpc::Status::OK);
   }
@@ -304,7 +320,7 @@ BidiStreamReactor::NextSteps BidiStreamReactor::Advance() {
 
 void BidiStreamReactor::Take(NextSteps steps) {
   if (steps.write) {
-    reply_bytes_ = SerializeReply(reply_in_flight_);
+    if (!steps.write_serialized) reply_bytes_ = SerializeReply(reply_in_flight_);
     StartWrite(&reply_bytes_);
   }
   if (steps.wait_first_reply_delay) {
@@ -333,12 +349,12 @@ void BidiStreamReactor::Take(NextSteps steps) {
 
 void BidiStreamReactor::OnDone() {
   timer_.Cancel();  // a pending grace wait lets go of this reactor now
-  bool leave = false;
+  Rooms::Handle leaving;
   {
     std::lock_guard lock(mutex_);
-    leave = LeaveRoom();
+    leaving = LeaveRoom();
   }
-  if (leave) rooms_.Leave(room_, member_name_, this);
+  if (leaving) rooms_.Leave(leaving, member_name_, this);
   tracker_.Report(finished_with_);
   self_.reset();  // may delete this: nothing after
 }

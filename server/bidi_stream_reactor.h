@@ -15,6 +15,7 @@
 #include "server/call_knobs.h"
 #include "server/call_tracker.h"
 #include "server/cancellable_timer.h"
+#include "server/room_event.h"
 #include "server/room_member.h"
 #include "server/rooms.h"
 #include "server/server_limits.h"
@@ -53,7 +54,7 @@ class BidiStreamReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer,
   void OnCancel() override;
   void OnDone() override;
 
-  bool Enqueue(const greet::HelloReply& event) override;
+  bool Enqueue(const SharedRoomEvent& event) override;
   void Close(const grpc::Status& status) override;
   void Flush() override;
 
@@ -62,6 +63,7 @@ class BidiStreamReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer,
     bool read = false;
     bool read_in_room = false;  // a room member's read: tell Advance once it is started
     bool write = false;
+    bool write_serialized = false;  // a room event's bytes, ready under the mutex
     bool wait_first_reply_delay = false;
     bool start_grace = false;
     std::optional<grpc::Status> finish;
@@ -70,6 +72,7 @@ class BidiStreamReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer,
   struct RoomAction {
     enum { kNone, kJoin, kSay, kLeave } kind = kNone;
     std::string text;
+    Rooms::Handle room;  // kSay, kLeave
   };
   RoomAction TakeRequest();  // mutex held
   void TakePlainRequest();   // mutex held
@@ -78,7 +81,8 @@ class BidiStreamReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer,
   void CancelStuckWrite();
   NextSteps Advance();  // mutex held
   void Take(NextSteps steps);
-  bool LeaveRoom();   // mutex held: true if the caller must tell the rooms (after unlocking)
+  // Mutex held: the room the caller must tell (after unlocking) that this member left, if any.
+  Rooms::Handle LeaveRoom();
   void ClearQueue();  // mutex held
 
   // A reply waiting to be written, with its bytes of the server's reply memory (plain mode).
@@ -86,6 +90,12 @@ class BidiStreamReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer,
     greet::HelloReply reply;
     std::optional<ReplyMemory::Claim> claim;
     size_t bytes = 0;
+  };
+  // A room event waiting to be written to this member: the shared event and this member's
+  // sequence number for it (24 bytes).
+  struct QueuedEvent {
+    SharedRoomEvent event;
+    uint32_t sequence;
   };
 
   grpc::CallbackServerContext* context_;
@@ -97,18 +107,24 @@ class BidiStreamReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer,
   std::shared_ptr<BidiStreamReactor> self_;  // until OnDone
   grpc::ByteBuffer request_bytes_;           // owned by the read in flight
   greet::HelloRequest request_;              // the last request read, parsed
-  greet::HelloReply reply_in_flight_;        // the write in flight's reply...
+  greet::HelloReply reply_in_flight_;        // the write in flight's reply (plain mode)...
   grpc::ByteBuffer reply_bytes_;             // ...as the write sends it
   std::optional<ReplyMemory::Claim> claim_in_flight_;
   grpc::Status finished_with_;
 
   std::mutex mutex_;
   std::deque<QueuedReply> replies_;
-  size_t queued_bytes_ = 0;  // of replies_, against limits_.max_call_reply_memory_bytes
+  std::deque<QueuedEvent> events_;  // room mode
+  size_t queued_bytes_ = 0;         // of replies_, against limits_.max_call_reply_memory_bytes
   uint32_t replies_made_ = 0;
   CallKnobs knobs_;  // from the first request
   bool first_reply_delayed_ = false;
   std::string room_, member_name_;  // set once, at the join
+  Rooms::Handle room_handle_;       // once joined
+  // Room events queued, texts and presence apart (ServerLimits::room_member_queue,
+  // room_presence_queue): how far behind a member is.
+  size_t texts_queued_ = 0;
+  size_t presence_queued_ = 0;
   bool in_room_ = false;
   bool cut_off_ = false;  // a slow consumer in its room
   bool grace_started_ = false;

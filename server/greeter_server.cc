@@ -28,6 +28,7 @@ ServerLimits LimitsOf(const ServerOptions& options) {
   ServerLimits limits = options.limits;
   limits.max_calls_per_connection =
       2 * static_cast<uint32_t>(std::max(1, options.connection.max_concurrent_streams));
+  limits.room_presence_queue = 2 * std::max<size_t>(1, options.limits.max_room_members);
   return limits;
 }
 

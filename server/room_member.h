@@ -2,22 +2,23 @@
 
 #include <grpcpp/support/status.h>
 
-#include "greet.pb.h"
+#include "server/room_event.h"
 
 namespace greeter {
 
 // One bidi stream in a chat room, as the rooms see it.
 //
-// Rooms call Enqueue and Close while holding their lock, so every member queues one room's
+// Rooms call Enqueue and Close while holding the room's lock, so every member queues one room's
 // events in the same order; these must only touch the member's own queue, never gRPC. After
 // releasing the lock the rooms call Flush on each member they touched, and that starts writes.
 class RoomMember {
  public:
   virtual ~RoomMember() = default;
 
-  // Queues one event. False when the member's queue is full: it is a slow consumer, has cut
-  // itself off (it will end with RESOURCE_EXHAUSTED) and must leave its room.
-  virtual bool Enqueue(const greet::HelloReply& event) = 0;
+  // Queues one event (shared with the other members). False when the member is too far
+  // behind: it is a slow consumer, has cut itself off (it will end with RESOURCE_EXHAUSTED) and
+  // must leave its room.
+  virtual bool Enqueue(const SharedRoomEvent& event) = 0;
   // The member's room is closing (the server shuts down): end with `status` once what is
   // queued has been written.
   virtual void Close(const grpc::Status& status) = 0;

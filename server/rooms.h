@@ -16,45 +16,43 @@ namespace greeter {
 
 // The chat rooms of a server. A room is created by its first join and removed when its last
 // member leaves. Every event of a room gets the room's next sequence number and is queued to
-// each member under one lock, so all members see a room's events in the same order; the writes
-// themselves start after the lock is released (RoomMember::Flush).
+// each member under the room's own lock, so all members see a room's events in the same order
+// and rooms do not contend with each other; the writes start after the lock is released
+// (RoomMember::Flush). An event is built once and queued by reference.
 //
-// Slow consumers: a member whose queue (ServerLimits::room_member_queue) is full when an event
-// arrives is cut off, and the others are told it left. The room never waits for a member, so
-// one reader that stops reading cannot slow the others, and memory stays bounded.
+// Slow consumers: a member that falls too far behind (RoomMember::Enqueue) is cut off. All the
+// members one event cuts off are announced in one LEFT event, so cutting off any number of them
+// costs the others one presence event, and the room never waits for a member.
 class Rooms {
  public:
+  class Room;
+  // What a member holds once it has joined: its room, reached without the rooms' own lock.
+  using Handle = std::shared_ptr<Room>;
+
   explicit Rooms(const ServerLimits& limits) : limits_(limits) {}
 
-  // Joins `room` as `name`: the member gets WELCOME (with who is there), the others JOINED.
-  // ALREADY_EXISTS for a name taken in that room, RESOURCE_EXHAUSTED past the room or member
-  // limits, UNAVAILABLE once the server is closing.
+  // Joins `room` as `name`: the member gets WELCOME (with who is there), the others JOINED,
+  // and `joined` the room. ALREADY_EXISTS for a name taken in that room, RESOURCE_EXHAUSTED
+  // past the room or member limits, UNAVAILABLE once the server is closing.
   grpc::Status Join(const std::string& room, const std::string& name,
-                    std::shared_ptr<RoomMember> member);
-  // Sends `text` from `name` to everyone in `room`, the sender included.
-  void Say(const std::string& room, const std::string& name, const std::string& text);
+                    std::shared_ptr<RoomMember> member, Handle& joined);
+  // Sends `text` from `name` to everyone in the room, the sender included.
+  void Say(const Handle& room, const std::string& name, const std::string& text);
   // Leaves the room if `member` is in it (idempotent); the others are told.
-  void Leave(const std::string& room, const std::string& name, const RoomMember* member);
+  void Leave(const Handle& room, const std::string& name, const RoomMember* member);
   // Ends every member with `status` after what is queued to it, removes every room, and turns
   // later joins away. For the start of a server's shutdown.
   void CloseAll(const grpc::Status& status);
 
  private:
-  struct Room {
-    std::map<std::string, std::shared_ptr<RoomMember>> members;
-    uint32_t last_sequence = 0;
-  };
   using Touched = std::vector<std::shared_ptr<RoomMember>>;
 
-  // Queues `event` (with the room's next sequence number) to every member, cutting off the
-  // members that cannot take it. Mutex held.
-  void Broadcast(const std::string& room_name, greet::HelloReply event, Touched& touched);
-  void RemoveMember(const std::string& room_name, const std::string& name, Touched& touched);
+  void RemoveIfEmpty(const Handle& room);
   static void FlushAll(const Touched& touched);
 
   const ServerLimits& limits_;
-  std::mutex mutex_;
-  std::map<std::string, Room> rooms_;
+  std::mutex mutex_;  // rooms_ and closed_: taken to join and to remove a room, never to talk
+  std::map<std::string, Handle> rooms_;
   bool closed_ = false;
 };
 

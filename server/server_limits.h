@@ -30,7 +30,11 @@ struct ServerLimits {
   size_t max_rooms = 1000;
   size_t max_room_members = 1000;
   size_t max_text_bytes = 1024;    // HelloRequest.text
-  size_t room_member_queue = 256;  // events waiting for one member; past that it is cut off
+  size_t room_member_queue = 256;  // messages waiting for one member; past that it is cut off
+  // Joins and leaves waiting for one member, counted apart from messages so that presence
+  // cannot crowd a reader out: a whole room joining and leaving fits (GreeterServer sets it to
+  // twice max_room_members).
+  size_t room_presence_queue = 2000;
   std::chrono::milliseconds slow_consumer_grace{2000};  // then a stuck write is cancelled
 };
 

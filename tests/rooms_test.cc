@@ -1,6 +1,8 @@
 // Chat rooms on the bidi stream: joins, fan-out in one order, leaves, limits, slow consumers.
 
 #include <grpcpp/client_context.h>
+#include <grpcpp/create_channel.h>
+#include <grpcpp/security/credentials.h>
 #include <gtest/gtest.h>
 
 #include <condition_variable>
@@ -305,6 +307,106 @@ TEST(Rooms, AMemberThatNeverReadsIsCutOffWhileTheOthersGetEverything) {
   EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
   EXPECT_NE(status.error_message().find("reads too slowly"), std::string::npos)
       << status.error_message();
+}
+
+// A channel whose streams take at most 16 KiB before the application reads (no BDP probing to
+// grow the window): one 40 KiB text is then a write the server cannot finish until it reads.
+std::shared_ptr<grpc::Channel> SmallWindowChannel(const TestServer& server) {
+  grpc::ChannelArguments args;
+  args.SetInt(GRPC_ARG_HTTP2_BDP_PROBE, 0);
+  args.SetInt(GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES, 16 * 1024);
+  args.SetInt(GRPC_ARG_MAX_RECEIVE_MESSAGE_LENGTH, 1 << 20);
+  return grpc::CreateCustomChannel(server.target(), grpc::InsecureChannelCredentials(), args);
+}
+
+ServerLimits SmallRoomQueue() {
+  ServerLimits limits;
+  limits.room_member_queue = 8;
+  limits.max_text_bytes = 48 * 1024;
+  limits.max_receive_message_bytes = 64 * 1024;
+  limits.slow_consumer_grace = 30s;  // a cut-off member's status is the policy's, not a cancel
+  return limits;
+}
+
+TEST(Rooms, JoinsAndLeavesWhileAMemberIsBehindDoNotCutItOff) {
+  TestServer server(SmallRoomQueue());
+  auto stub = server.NewStub();
+  auto reader_stub = greet::Greeter::NewStub(SmallWindowChannel(server));
+  grpc::ClientContext reader_context;
+  auto reader = reader_stub->SayHelloBidiStream(&reader_context);
+  ASSERT_TRUE(reader->Write(CallSettings{}.JoinRequest("Reader", "lobby")));
+  greet::HelloReply reply;
+  ASSERT_TRUE(reader->Read(&reply));
+  ASSERT_EQ(reply.event(), greet::WELCOME);
+
+  Member talker(*stub, "Talker", "lobby");
+  talker.WaitFor(greet::WELCOME, "Talker");
+  talker.Say(std::string(40 * 1024, 'x'));  // the reader's write of it waits for the reader
+  talker.WaitForMessageCount(1);
+  constexpr int kVisitors = 40;  // 80 presence events: ten times the reader's queue of 8
+  for (int i = 0; i < kVisitors; ++i) {
+    const std::string name = "visitor" + std::to_string(i);
+    Member visitor(*stub, name, "lobby");
+    visitor.WaitFor(greet::WELCOME, name);
+  }  // each one cancels as it goes: LEFT
+  talker.WaitForEvent([&](const greet::HelloReply& e) {
+    return e.event() == greet::LEFT && e.sender() == "visitor" + std::to_string(kVisitors - 1);
+  });
+  talker.Say("last");
+  talker.WaitForMessageCount(2);
+
+  // Now the reader reads: everything, in the room's order, the last text included.
+  int joined = 0, left = 0, texts = 0;
+  uint32_t last_sequence = reply.room_sequence();
+  while (texts < 2 && reader->Read(&reply)) {
+    EXPECT_GT(reply.room_sequence(), last_sequence);
+    last_sequence = reply.room_sequence();
+    joined += reply.event() == greet::JOINED;
+    left += reply.event() == greet::LEFT;
+    texts += reply.event() == greet::MESSAGE;
+  }
+  EXPECT_EQ(texts, 2) << "the reader was cut off";
+  EXPECT_EQ(joined, kVisitors + 1);  // the talker too
+  EXPECT_EQ(left, kVisitors);
+  EXPECT_TRUE(reply.text() == "last") << "the last event read is not the last text";
+  reader->WritesDone();
+  while (reader->Read(&reply)) {
+  }
+  EXPECT_TRUE(reader->Finish().ok());
+}
+
+TEST(Rooms, CuttingOffManySlowMembersCostsTheOthersOneLeftEvent) {
+  TestServer server(SmallRoomQueue());
+  auto stub = server.NewStub();
+  auto slow_stub = greet::Greeter::NewStub(SmallWindowChannel(server));
+  constexpr int kSlow = 20;
+  std::vector<std::unique_ptr<grpc::ClientContext>> slow_contexts;
+  std::vector<std::unique_ptr<grpc::ClientReaderWriter<greet::HelloRequest, greet::HelloReply>>>
+      slow;
+  Member reader(*stub, "Reader", "lobby");
+  reader.WaitFor(greet::WELCOME, "Reader");
+  for (int i = 0; i < kSlow; ++i) {  // they join and never read
+    slow_contexts.push_back(std::make_unique<grpc::ClientContext>());
+    slow.push_back(slow_stub->SayHelloBidiStream(slow_contexts.back().get()));
+    ASSERT_TRUE(
+        slow.back()->Write(CallSettings{}.JoinRequest("slow" + std::to_string(i), "lobby")));
+    reader.WaitFor(greet::JOINED, "slow" + std::to_string(i));
+  }
+  // One text the slow members' windows cannot take, then their queues' worth and one more: all
+  // of them are cut off by the same text.
+  constexpr size_t kTexts = 1 + 8 + 1;
+  for (size_t i = 1; i <= kTexts; ++i) {
+    reader.Say(std::string(40 * 1024, 'x'));
+    reader.WaitForMessageCount(i);
+  }
+  const auto left =
+      reader.WaitForEvent([](const greet::HelloReply& e) { return e.event() == greet::LEFT; });
+  EXPECT_EQ(left.members_size(), kSlow) << left.message();
+  EXPECT_EQ(left.message(), "slow0, slow1 and 18 others left (reading too slowly)");
+  reader.Say("still here");
+  reader.WaitForMessageCount(kTexts + 1);
+  for (int i = 0; i < kSlow; ++i) slow_contexts[i]->TryCancel();
+  for (int i = 0; i < kSlow; ++i) slow[i]->Finish();
 }
 
 TEST(Rooms, ServerShutdownEndsEveryMemberWithUnavailableWithoutWaitingOutTheDrain) {
