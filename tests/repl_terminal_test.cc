@@ -13,6 +13,8 @@ namespace {
 constexpr auto kReadyPrompt = "ready\x1b[0m> ";
 constexpr auto kCtrlC = "\x03";
 constexpr auto kCtrlD = "\x04";
+constexpr auto kUp = "\x1b[A";
+constexpr auto kBackspace = "\x7f";
 
 class ReplTerminal : public ::testing::Test {
  protected:
@@ -27,7 +29,9 @@ class ReplTerminal : public ::testing::Test {
   std::unique_ptr<PtyProcess> StartClient(const std::string& target) {
     auto client = std::make_unique<PtyProcess>(
         std::vector<std::string>{GREETER_CLIENT_BIN, "--target", target},
-        std::vector<std::string>{"HOME=" + home_.string(), "TERM=xterm", "XDG_STATE_HOME="});
+        // No locale set, as on a fresh server or in a container: UTF-8 must work all the same.
+        std::vector<std::string>{"HOME=" + home_.string(), "TERM=xterm",
+                                 "XDG_STATE_HOME=", "LANG=", "LC_ALL=", "LC_CTYPE="});
     EXPECT_TRUE(client->WaitFor(kReadyPrompt, 10s)) << client->output();
     return client;
   }
@@ -85,6 +89,34 @@ TEST_F(ReplTerminal, AFullSessionOfEveryCommand) {
   const auto calls = server.WaitForCalls(8);
   for (const auto& call : calls) EXPECT_EQ(call.peer, calls.front().peer);
   EXPECT_TRUE(std::filesystem::exists(home_ / ".local/state/greeter/history"));
+}
+
+TEST_F(ReplTerminal, NonAsciiLettersTypedKeyByKeyAreSentEditedAndRecalledIntact) {
+  TestServer server;
+  auto client = StartClient(server.target());
+  ASSERT_TRUE(client->TypeKeyByKey("hello Zoë", 2s)) << client->output();
+  client->Type("\r");
+  EXPECT_TRUE(client->WaitFor("Hello Zoë\r\n", 5s)) << client->output();
+  EXPECT_TRUE(client->WaitFor(kReadyPrompt, 5s));
+
+  ASSERT_TRUE(client->TypeKeyByKey("hello 世界", 2s)) << client->output();
+  client->Type("\r");
+  EXPECT_TRUE(client->WaitFor("Hello 世界\r\n", 5s)) << client->output();
+  EXPECT_TRUE(client->WaitFor(kReadyPrompt, 5s));
+
+  // Recalled from history, one Backspace takes one character (not one byte) of it.
+  client->Type(kUp);
+  EXPECT_TRUE(client->WaitFor("hello 世界", 5s)) << client->output();
+  client->Type(kBackspace);
+  ASSERT_TRUE(client->TypeKeyByKey("人", 2s)) << client->output();
+  client->Type("\r");
+  EXPECT_TRUE(client->WaitFor("Hello 世人\r\n", 5s)) << client->output();
+  EXPECT_TRUE(client->WaitFor(kReadyPrompt, 5s));
+
+  // Three lines back is the first one, intact. (libedit redraws only what differs from the
+  // line shown, so the screen shows no whole "hello Zoë" to wait for: the reply tells.)
+  client->Type(std::string(kUp) + kUp + kUp + "\r");
+  EXPECT_TRUE(client->WaitFor("Hello Zoë\r\n", 5s)) << client->output();
 }
 
 TEST_F(ReplTerminal, CtrlCCancelsASlowStreamAndThePromptComesBackAtOnce) {
