@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "tests/support/child_process.h"
 #include "tests/support/pty_process.h"
 #include "tests/support/test_server.h"
 
@@ -26,9 +27,12 @@ class ReplTerminal : public ::testing::Test {
   }
   void TearDown() override { std::filesystem::remove_all(home_); }
 
-  std::unique_ptr<PtyProcess> StartClient(const std::string& target) {
+  std::unique_ptr<PtyProcess> StartClient(const std::string& target,
+                                          const std::vector<std::string>& flags = {}) {
+    std::vector<std::string> argv{GREETER_CLIENT_BIN, "--target", target};
+    argv.insert(argv.end(), flags.begin(), flags.end());
     auto client = std::make_unique<PtyProcess>(
-        std::vector<std::string>{GREETER_CLIENT_BIN, "--target", target},
+        argv,
         // No locale set, as on a fresh server or in a container: UTF-8 must work all the same.
         std::vector<std::string>{"HOME=" + home_.string(), "TERM=xterm",
                                  "XDG_STATE_HOME=", "LANG=", "LC_ALL=", "LC_CTYPE="});
@@ -117,6 +121,43 @@ TEST_F(ReplTerminal, NonAsciiLettersTypedKeyByKeyAreSentEditedAndRecalledIntact)
   // line shown, so the screen shows no whole "hello Zoë" to wait for: the reply tells.)
   client->Type(std::string(kUp) + kUp + kUp + "\r");
   EXPECT_TRUE(client->WaitFor("Hello Zoë\r\n", 5s)) << client->output();
+}
+
+TEST_F(ReplTerminal, AChatTheServerRefusesReturnsToTheCommandPromptSayingSo) {
+  TestServer server;
+  ChildProcess alice(
+      {GREETER_CLIENT_BIN, "--target", server.target(), "chat", "Alice", "--room", "lobby"});
+  ASSERT_EQ(alice.ReadStdoutLine(5s), "Hello Alice, welcome to lobby (nobody else is here)");
+  auto client = StartClient(server.target());
+
+  client->Type("chat Alice lobby\r");
+  EXPECT_TRUE(
+      client->WaitFor("left lobby: ALREADY_EXISTS: name: Alice is already in room lobby", 5s))
+      << client->output();
+  // The command prompt is back before anything more is typed.
+  EXPECT_TRUE(client->WaitFor(kReadyPrompt, 5s)) << client->output();
+
+  client->Type("chat \"\" lobby\r");
+  EXPECT_TRUE(client->WaitFor(
+      "left lobby: INVALID_ARGUMENT: name: must be 1 to 256 bytes of UTF-8, got 0", 5s))
+      << client->output();
+  EXPECT_TRUE(client->WaitFor(kReadyPrompt, 5s)) << client->output();
+
+  client->Type("hello Bob\r");  // a command, not a line said to the room
+  EXPECT_TRUE(client->WaitFor("Hello Bob\r\n", 5s)) << client->output();
+}
+
+TEST_F(ReplTerminal, AChatTheServerEndsReturnsToTheCommandPromptSayingSo) {
+  TestServer server;
+  auto client = StartClient(server.target(), {"--fail", "ABORTED:enough", "--fail-after", "2"});
+  client->Type("chat A\r");
+  EXPECT_TRUE(client->WaitFor("Hello A\r\n", 5s)) << client->output();
+  client->Type("B\r");
+  EXPECT_TRUE(client->WaitFor("Hello B\r\n", 5s)) << client->output();
+  EXPECT_TRUE(client->WaitFor("left the chat: ABORTED: enough", 5s)) << client->output();
+  EXPECT_TRUE(client->WaitFor(kReadyPrompt, 5s)) << client->output();
+  client->Type("help hello\r");
+  EXPECT_TRUE(client->WaitFor("usage: hello NAME", 5s)) << client->output();
 }
 
 TEST_F(ReplTerminal, CtrlCCancelsASlowStreamAndThePromptComesBackAtOnce) {

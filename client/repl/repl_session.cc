@@ -211,7 +211,17 @@ void ReplSession::OnCallDone(uint64_t id, const grpc::Status& status) {
 void ReplSession::EndCall(const grpc::Status& status, bool cancelled_by_user) {
   FinishedCall finished{status, std::chrono::steady_clock::now() - call_->start, call_->replies,
                         call_->streamed_replies, cancelled_by_user};
-  const std::string summary = CallSummary(finished, console_.interactive());
+  std::string summary = CallSummary(finished, console_.interactive());
+  // The server ended a chat or collect while the prompt still took its lines: say that it is
+  // over, as the prompt turns back into the command prompt. (Scripts print the bare summary:
+  // whether their next line was read in time is a race.)
+  const bool ended_under_the_user = mode_ == Mode::kChat || mode_ == Mode::kCollect;
+  if (ended_under_the_user && !cancelled_by_user && console_.interactive()) {
+    const std::string what = mode_ == Mode::kCollect ? "collect"
+                             : call_->room.empty()   ? "the chat"
+                                                     : call_->room;
+    summary = "left " + what + ": " + summary;
+  }
   if (!summary.empty()) Print(summary + "\n");
   call_.reset();
   mode_ = Mode::kCommand;

@@ -57,6 +57,12 @@ TerminalConsole::~TerminalConsole() {
 }
 
 void TerminalConsole::ReadLine(std::string prompt) {
+  if (reading_) {
+    // A new line under a new prompt (a chat the server ended gives way to a command): libedit
+    // draws a prompt only when it starts reading, and what was typed was for the old one.
+    std::fputs("\r\x1b[K", stdout);
+    StopReading();
+  }
   prompt_ = std::move(prompt);
   reading_ = true;
   rl_callback_handler_install(prompt_.c_str(), OnLibeditLine);
