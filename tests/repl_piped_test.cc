@@ -34,7 +34,7 @@ TEST(ReplPiped, AScriptedSessionPrintsExactlyTheRepliesAndErrors) {
       "quit\n"
       "hello never sent\n";
   const auto result = RunProgram({GREETER_CLIENT_BIN, "--target", server.target(), "repl"}, script);
-  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(result.exit_code, 2) << result.err;  // the first failure: "hello" without a name
   EXPECT_EQ(result.out,
             "Hello Alice\n"
             "Hello Bob (1 of 2)\n"
@@ -53,6 +53,35 @@ TEST(ReplPiped, AScriptedSessionPrintsExactlyTheRepliesAndErrors) {
             "unknown command: bogus (type help for the list)\n"
             "INVALID_ARGUMENT: name: must be 1 to 256 bytes of UTF-8, got 0\n");
   EXPECT_EQ(server.WaitForCalls(6).size(), 6u);  // quit stops the script: "never sent" is not
+}
+
+TEST(ReplPiped, AScriptWhoseCallsFailedExitsWith64PlusTheFirstFailuresCode) {
+  TestServer server;
+  const auto result = RunProgram({GREETER_CLIENT_BIN, "--target", server.target()},
+                                 "hello A\n"
+                                 "stream B 2000\n"
+                                 "set deadline 200ms\n"
+                                 "stream Slow 3 5000\n"
+                                 "hello C\n");
+  EXPECT_EQ(result.exit_code, 64 + 3) << result.err;  // INVALID_ARGUMENT, not the later 68
+  EXPECT_EQ(result.out,
+            "Hello A\n"
+            "INVALID_ARGUMENT: count: must be at most 1000, got 2000\n"
+            "deadline 200ms on every call\n"
+            "Hello Slow (1 of 3)\n"
+            "DEADLINE_EXCEEDED: Deadline Exceeded\n"
+            "Hello C\n");
+}
+
+TEST(ReplPiped, AScriptWithALineItCannotRunExitsTwoAndRunsTheRest) {
+  TestServer server;
+  const auto result = RunProgram({GREETER_CLIENT_BIN, "--target", server.target()},
+                                 "bogus\nhello A\nstream B 2000\n");
+  EXPECT_EQ(result.exit_code, 2) << result.err;  // the first failure: a line, not a call
+  EXPECT_EQ(result.out,
+            "unknown command: bogus (type help for the list)\n"
+            "Hello A\n"
+            "INVALID_ARGUMENT: count: must be at most 1000, got 2000\n");
 }
 
 TEST(ReplPiped, EndOfInputEndsAChatThenTheSession) {

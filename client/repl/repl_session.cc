@@ -13,6 +13,7 @@
 #include "client/status_row.h"
 #include "client/tour.h"
 #include "client/unary_call.h"
+#include "common/command_line.h"
 #include "common/duration.h"
 
 namespace greeter::repl {
@@ -100,6 +101,7 @@ void ReplSession::OnLine(std::optional<std::string> line) {
       }
       const ParsedLine parsed = ParseCommand(*line);
       if (!parsed.command) {
+        Failed(kUsageExitCode);
         Print(parsed.error + "\n");
         Prompt();
         return;
@@ -208,7 +210,12 @@ void ReplSession::OnCallDone(uint64_t id, const grpc::Status& status) {
   EndCall(status, false);
 }
 
+void ReplSession::Failed(int exit_code) {
+  if (exit_code_ == 0) exit_code_ = exit_code;
+}
+
 void ReplSession::EndCall(const grpc::Status& status, bool cancelled_by_user) {
+  if (!status.ok()) Failed(ExitCodeFor(status));
   FinishedCall finished{status, std::chrono::steady_clock::now() - call_->start, call_->replies,
                         call_->streamed_replies, cancelled_by_user};
   std::string summary = CallSummary(finished, console_.interactive());

@@ -63,9 +63,11 @@ int RunRepl(const std::string& target, std::shared_ptr<grpc::Channel> channel,
 
   session.Start();
   io.run();
+  // A person saw each failure as it happened; a script is told by the exit status.
+  const int exit_code = console->interactive() ? 0 : session.exit_code();
   console.reset();  // restores the terminal and saves the history
   std::cout.flush();
-  return 0;
+  return exit_code;
 }
 
 }  // namespace greeter::repl
