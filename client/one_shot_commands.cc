@@ -122,6 +122,9 @@ grpc::Status RunTour(CommandEnvironment& env, const std::string& name) {
                [&](const grpc::Status& first_failure, const std::set<std::string>& peers) {
                  env.printer.Note(TourConclusion(peers));
                  done.set_value(first_failure);
+               },
+               [&](std::string_view, const Metadata& initial, const Metadata& trailing) {
+                 env.printer.PrintMetadata(initial, trailing);
                }});
   return done.get_future().get();
 }

@@ -100,6 +100,21 @@ TEST_F(ClientCli, TourRunsAllFourShapesAndShowsTheySharedOneConnection) {
   EXPECT_NE(result.out.find(calls.front().peer), std::string::npos);
 }
 
+TEST_F(ClientCli, ShowMetadataPrintsEachTourCallsMetadataAfterItsReplies) {
+  const auto result = Client({"--header", "x-echo-initial-team=blue", "--header",
+                              "x-echo-trailing-id=7", "--show-metadata", "tour", "Alice"});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  const std::string metadata =
+      "initial x-echo-initial-team: blue\ntrailing x-echo-trailing-id: 7\n";
+  for (const std::string& expected :
+       {"Hello Alice\n" + metadata + "2. SayHelloServerStream",
+        "Hello Alice (3 of 3)\n" + metadata + "3. SayHelloClientStream",
+        "Hello Alice, Ada and Grace (3 names)\n" + metadata + "4. SayHelloBidiStream",
+        "Hello Grace\n" + metadata + "All four calls shared one connection"}) {
+    EXPECT_NE(result.out.find(expected), std::string::npos) << expected << "\n" << result.out;
+  }
+}
+
 TEST_F(ClientCli, StatusAfterATourShowsItsFourStreamsOnOneSocket) {
   const auto result = Client({"--status", "tour", "Alice"});
   EXPECT_EQ(result.exit_code, 0) << result.err;
