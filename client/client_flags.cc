@@ -5,6 +5,7 @@
 
 #include "common/duration.h"
 #include "common/status_code_names.h"
+#include "common/utf8.h"
 
 namespace greeter {
 
@@ -104,8 +105,14 @@ SettingsOrError SettingsFrom(const ClientFlags& flags) {
       return result;
     }
     settings.knobs.mutable_fail()->set_code(static_cast<int32_t>(*code));
-    if (colon != std::string::npos)
-      settings.knobs.mutable_fail()->set_message(flags.fail.substr(colon + 1));
+    if (colon != std::string::npos) {
+      const std::string message = flags.fail.substr(colon + 1);
+      if (auto problem = Utf8Problem("--fail: MESSAGE", message)) {
+        result.error = *problem;
+        return result;
+      }
+      settings.knobs.mutable_fail()->set_message(message);
+    }
     settings.knobs.mutable_fail()->set_after_replies(flags.fail_after);
   }
   if (!flags.delay.empty()) {

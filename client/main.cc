@@ -16,6 +16,7 @@
 #include "client/reply_printer.h"
 #include "client/status_command.h"
 #include "common/command_line.h"
+#include "common/utf8.h"
 
 int main(int argc, char** argv) {
   greeter::ClientFlags flags;
@@ -85,6 +86,16 @@ int main(int argc, char** argv) {
   };
   const auto [settings, error] = greeter::SettingsFrom(flags);
   if (!error.empty()) return refuse(error);
+  // Every string field sent must be UTF-8 (protobuf would not send it): refuse it here instead.
+  std::vector<std::pair<std::string, std::string>> text_fields;  // field, value
+  if (*hello || *stream || *chat || *tour) text_fields.emplace_back("name", name);
+  if (*chat) text_fields.emplace_back("room", room);
+  for (size_t i = 0; i < names.size(); ++i) {
+    text_fields.emplace_back("request " + std::to_string(i + 1) + ": name", names[i]);
+  }
+  for (const auto& [field, value] : text_fields) {
+    if (auto problem = greeter::Utf8Problem(field, value)) return refuse(*problem);
+  }
   const bool interactive = *repl_command || app.get_subcommands().empty();
   if (flags.show_status && (interactive || *health || *status_command)) {
     return refuse(
@@ -134,6 +145,11 @@ int main(int argc, char** argv) {
     status = greeter::RunChat(env, name, room);
   } else if (*tour) {
     status = greeter::RunTour(env, name);
+  }
+  if (!env.refused_input.empty()) {
+    std::cerr << "greeter-client: " << env.refused_input << "\n";
+    std::cout.flush();
+    std::_Exit(greeter::kUsageExitCode);
   }
   if (!status.ok()) std::cerr << "greeter-client: " << greeter::StatusText(status) << "\n";
   if (flags.show_status) greeter::PrintChannelStatus(flags.target, flags.json, std::cout);

@@ -40,6 +40,46 @@ TEST_F(ClientCli, AnEmptyTargetOrAPortOver65535ExitsTwoNamingTheTarget) {
       << wrapped.err;
 }
 
+TEST_F(ClientCli, AnArgumentThatIsNotUtf8ExitsTwoNamingTheFieldBeforeAnyCall) {
+  const std::string bad =
+      "ab\xff"
+      "cd";
+  const std::pair<std::vector<std::string>, std::string> cases[] = {
+      {{"hello", bad}, "name: not valid UTF-8 at byte 3 (0xff)"},
+      {{"stream", bad}, "name: not valid UTF-8 at byte 3 (0xff)"},
+      {{"tour", bad}, "name: not valid UTF-8 at byte 3 (0xff)"},
+      {{"chat", bad}, "name: not valid UTF-8 at byte 3 (0xff)"},
+      {{"chat", "Ada", "--room", bad}, "room: not valid UTF-8 at byte 3 (0xff)"},
+      {{"collect", "Ada", bad}, "request 2: name: not valid UTF-8 at byte 3 (0xff)"},
+      {{"--fail", "NOT_FOUND:" + bad, "hello", "Ada"},
+       "--fail: MESSAGE: not valid UTF-8 at byte 3 (0xff)"},
+  };
+  for (const auto& [args, message] : cases) {
+    const auto result = Client(args);
+    EXPECT_EQ(result.exit_code, 2) << args[0] << ": " << result.err;
+    EXPECT_EQ(result.err, "greeter-client: " + message + "\n") << args[0];
+    EXPECT_EQ(result.out, "") << args[0];
+  }
+  // Nothing was sent: the first call the server sees is this one.
+  EXPECT_EQ(Client({"hello", "Ada"}).exit_code, 0);
+  EXPECT_EQ(server_.WaitForCall().method, "SayHello");
+}
+
+TEST_F(ClientCli, AnInputLineThatIsNotUtf8EndsTheCommandWithExitTwoNamingTheLine) {
+  const auto collect = Client({"collect"},
+                              "Ada\nab\xff"
+                              "cd\nGrace\n");
+  EXPECT_EQ(collect.exit_code, 2) << collect.err;
+  EXPECT_EQ(collect.err, "greeter-client: input line 2: name: not valid UTF-8 at byte 3 (0xff)\n");
+  EXPECT_EQ(collect.out, "");  // the call was cancelled, not half-closed: no reply
+
+  const auto chat = Client({"chat", "Ada", "--room", "lobby"}, "\xff\n");
+  EXPECT_EQ(chat.exit_code, 2) << chat.err;
+  EXPECT_NE(chat.err.find("greeter-client: input line 1: text: not valid UTF-8 at byte 1 (0xff)\n"),
+            std::string::npos)
+      << chat.err;
+}
+
 TEST_F(ClientCli, FailAfterWithoutFailIsRefused) {
   const auto result = Client({"--fail-after", "3", "hello", "A"});
   EXPECT_EQ(result.exit_code, 2) << result.err;

@@ -84,6 +84,41 @@ TEST(ReplPiped, AScriptWithALineItCannotRunExitsTwoAndRunsTheRest) {
             "INVALID_ARGUMENT: count: must be at most 1000, got 2000\n");
 }
 
+TEST(ReplPiped, ALineThatIsNotUtf8IsRefusedNamingTheFieldAndTheSessionGoesOn) {
+  TestServer server;
+  const auto result = RunProgram({GREETER_CLIENT_BIN, "--target", server.target()},
+                                 "hello ab\xff"
+                                 "cd\n"
+                                 "chat Ada lob\xff"
+                                 "by\n"
+                                 "collect\n"
+                                 "Ada\n"
+                                 "\xff\n"
+                                 "Grace\n"
+                                 "\n"
+                                 "hello Bob\n");
+  EXPECT_EQ(result.exit_code, 2) << result.err;
+  EXPECT_EQ(result.out,
+            "name: not valid UTF-8 at byte 3 (0xff)\n"
+            "room: not valid UTF-8 at byte 4 (0xff)\n"
+            "name: not valid UTF-8 at byte 1 (0xff)\n"
+            "Hello Ada and Grace (2 names)\n"
+            "Hello Bob\n");
+}
+
+TEST(ReplPiped, ARoomTextThatIsNotUtf8IsRefusedAndTheChatGoesOn) {
+  TestServer server;
+  const auto result = RunProgram({GREETER_CLIENT_BIN, "--target", server.target()},
+                                 "chat Ada lobby\nab\xff\nhi\n/leave\n");
+  EXPECT_EQ(result.exit_code, 2) << result.err;
+  // The refusal prints when the line is read, the room's events when they arrive.
+  EXPECT_NE(result.out.find("text: not valid UTF-8 at byte 3 (0xff)\n"), std::string::npos)
+      << result.out;
+  EXPECT_NE(result.out.find("Hello Ada, welcome to lobby (nobody else is here)\nAda: hi\n"),
+            std::string::npos)
+      << result.out;
+}
+
 TEST(ReplPiped, EndOfInputEndsAChatThenTheSession) {
   TestServer server;
   const auto result =

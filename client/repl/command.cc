@@ -4,6 +4,7 @@
 
 #include "client/call_settings.h"
 #include "common/duration.h"
+#include "common/utf8.h"
 
 namespace greeter::repl {
 namespace {
@@ -91,16 +92,21 @@ ParsedLine ParseCommand(std::string_view line) {
   if (verb == "hello" || verb == "tour") {
     if (arguments == 0) return UsageError(verb);
     std::string name = Rest(*words, 1);
+    if (auto problem = Utf8Problem("name", name)) return Error(*problem);
     if (verb == "hello") return {Hello{std::move(name)}, ""};
     return {Tour{std::move(name)}, ""};
   }
   if (verb == "chat") {
     if (arguments == 0 || arguments > 2) return UsageError(verb);
-    return {Chat{(*words)[1], arguments == 2 ? (*words)[2] : ""}, ""};
+    Chat chat{(*words)[1], arguments == 2 ? (*words)[2] : ""};
+    if (auto problem = Utf8Problem("name", chat.name)) return Error(*problem);
+    if (auto problem = Utf8Problem("room", chat.room)) return Error(*problem);
+    return {std::move(chat), ""};
   }
   if (verb == "stream") {
     if (arguments == 0 || arguments > 3) return UsageError(verb);
     Stream stream{(*words)[1], std::nullopt, std::nullopt};
+    if (auto problem = Utf8Problem("name", stream.name)) return Error(*problem);
     if (arguments >= 2) {
       stream.count = Number((*words)[2]);
       if (!stream.count) return Error("stream: COUNT must be a whole number, got " + (*words)[2]);

@@ -15,6 +15,7 @@
 #include "client/unary_call.h"
 #include "common/command_line.h"
 #include "common/duration.h"
+#include "common/utf8.h"
 
 namespace greeter::repl {
 namespace {
@@ -115,7 +116,7 @@ void ReplSession::OnLine(std::optional<std::string> line) {
         mode_ = Mode::kCall;
         return;
       }
-      SendLine(std::move(*line));
+      SendLine("name", std::move(*line));
       Prompt();
       return;
     case Mode::kChat:
@@ -124,7 +125,7 @@ void ReplSession::OnLine(std::optional<std::string> line) {
         mode_ = Mode::kCall;
         return;
       }
-      if (!line->empty()) SendLine(std::move(*line));
+      if (!line->empty()) SendLine(call_->room.empty() ? "name" : "text", std::move(*line));
       Prompt();
       return;
     case Mode::kCall:
@@ -132,7 +133,14 @@ void ReplSession::OnLine(std::optional<std::string> line) {
   }
 }
 
-void ReplSession::SendLine(std::string line) { call_->send(std::move(line)); }
+void ReplSession::SendLine(std::string_view field, std::string line) {
+  if (auto problem = Utf8Problem(field, line)) {  // protobuf would not send it
+    Failed(kUsageExitCode);
+    Print(*problem + "\n");
+    return;
+  }
+  call_->send(std::move(line));
+}
 
 void ReplSession::Execute(const Command& command) {
   std::visit(

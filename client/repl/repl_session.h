@@ -70,7 +70,8 @@ class ReplSession {
   CallHandlers HandlersFor(uint64_t id);
   void OnReply(uint64_t id, const greet::HelloReply& reply);
   void OnCallDone(uint64_t id, const grpc::Status& status);
-  void SendLine(std::string line);
+  // Sends a typed line of a collect or chat, unless it is not UTF-8: `field` is what it is.
+  void SendLine(std::string_view field, std::string line);
   void EndCall(const grpc::Status& status, bool cancelled_by_user);
   void Failed(int exit_code);  // remembers the first failure
 
