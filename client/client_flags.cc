@@ -30,10 +30,15 @@ void AddClientFlags(CLI::App& app, ClientFlags& flags) {
       ->group(tls);
   app.add_option("--ca", flags.ca, "PEM file of the CA(s) that signed the server's certificate")
       ->group(tls);
-  app.add_option("--cert", flags.cert, "PEM file of this client's certificate, for mutual TLS")
-      ->group(tls);
-  app.add_option("--key", flags.key, "PEM file of this client's private key, for mutual TLS")
-      ->group(tls);
+  auto* cert =
+      app.add_option("--cert", flags.cert, "PEM file of this client's certificate, for mutual TLS")
+          ->group(tls);
+  auto* key =
+      app.add_option("--key", flags.key, "PEM file of this client's private key, for mutual TLS")
+          ->group(tls);
+  // One without the other cannot make a client certificate: refuse it, as the server does.
+  cert->needs(key);
+  key->needs(cert);
   app.add_option("--server-name", flags.server_name,
                  "Check the server's certificate for this name instead of the target's host")
       ->group(tls);
