@@ -11,6 +11,7 @@
 #include "client/channel.h"
 #include "client/client_flags.h"
 #include "client/health_check.h"
+#include "client/input_text.h"
 #include "client/one_shot_commands.h"
 #include "client/repl/run_repl.h"
 #include "client/reply_printer.h"
@@ -87,15 +88,17 @@ int main(int argc, char** argv) {
   const auto [settings, error] = greeter::SettingsFrom(flags);
   if (!error.empty()) return refuse(error);
   // Every string field sent must be UTF-8 (protobuf would not send it): refuse it here instead.
-  std::vector<std::pair<std::string, std::string>> text_fields;  // field, value
-  if (*hello || *stream || *chat || *tour) text_fields.emplace_back("name", name);
-  if (*chat) text_fields.emplace_back("room", room);
+  // And a name of blanks is a slip, not a name.
+  std::vector<std::pair<std::string, std::string>> name_fields;  // field, value
+  if (*hello || *stream || *chat || *tour) name_fields.emplace_back("name", name);
   for (size_t i = 0; i < names.size(); ++i) {
-    text_fields.emplace_back("request " + std::to_string(i + 1) + ": name", names[i]);
+    name_fields.emplace_back("request " + std::to_string(i + 1) + ": name", names[i]);
   }
-  for (const auto& [field, value] : text_fields) {
+  for (const auto& [field, value] : name_fields) {
     if (auto problem = greeter::Utf8Problem(field, value)) return refuse(*problem);
+    if (auto problem = greeter::BlankNameProblem(field, value)) return refuse(*problem);
   }
+  if (auto problem = greeter::Utf8Problem("room", room)) return refuse(*problem);
   const bool interactive = *repl_command || app.get_subcommands().empty();
   if (flags.show_status && (interactive || *health || *status_command)) {
     return refuse(

@@ -9,6 +9,7 @@
 
 #include "client/bidi_call.h"
 #include "client/client_stream_call.h"
+#include "client/input_text.h"
 #include "client/server_stream_call.h"
 #include "client/tour.h"
 #include "client/unary_call.h"
@@ -54,8 +55,8 @@ class InputRefusal {
   std::string why_;
 };
 
-// Sends each non-blank input line as a name, then half-closes at the end of input. Input may
-// stay open after the server has ended the call: it is read on a thread of its own, so the
+// Sends each input line that is not blank as a name, then half-closes at the end of input. Input
+// may stay open after the server has ended the call: it is read on a thread of its own, so the
 // command can return (and the process exit) as soon as the call is over. A line that is not
 // UTF-8 (`field` names what it would be) is not sent: the call is cancelled and `refusal`
 // says why.
@@ -67,9 +68,9 @@ void SendInputLines(std::shared_ptr<Call> call, std::istream& input, std::string
   std::thread([call, &input, field = std::move(field), request_for = std::move(request_for),
                first_sent, refusal]() mutable {
     size_t line_number = 0;
-    for (std::string line; std::getline(input, line);) {
+    for (std::string line; ReadInputLine(input, line);) {
       ++line_number;
-      if (line.empty()) continue;  // blank lines are spacing, not names
+      if (IsBlank(line)) continue;  // blank lines are spacing, not names
       if (auto problem = Utf8Problem(field, line)) {
         refusal->Set("input line " + std::to_string(line_number) + ": " + *problem);
         call->Cancel();

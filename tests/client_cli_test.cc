@@ -80,6 +80,30 @@ TEST_F(ClientCli, AnInputLineThatIsNotUtf8EndsTheCommandWithExitTwoNamingTheLine
       << chat.err;
 }
 
+TEST_F(ClientCli, StdinLinesEndingInCrLfLoseTheCarriageReturnAndBlankLinesAreSkipped) {
+  const auto collect = Client({"collect"}, "Ada\r\n \t\r\nGrace\r\n");
+  EXPECT_EQ(collect.exit_code, 0) << collect.err;
+  EXPECT_EQ(collect.out, "Hello Ada and Grace (2 names)\n");
+  const auto chat = Client({"chat", "Ada"}, "Bob\r\n   \n");
+  EXPECT_EQ(chat.exit_code, 0) << chat.err;
+  EXPECT_EQ(chat.out, "Hello Ada\nHello Bob\n");
+}
+
+TEST_F(ClientCli, AWhiteSpaceOnlyNameExitsTwoLikeAnyBadArgument) {
+  for (const auto& args : std::vector<std::vector<std::string>>{{"hello", "   "},
+                                                                {"stream", " "},
+                                                                {"chat", "\t", "--room", "lobby"},
+                                                                {"tour", "  "},
+                                                                {"collect", "Ada", " "}}) {
+    const auto result = Client(args);
+    EXPECT_EQ(result.exit_code, 2) << args[0] << ": " << result.err;
+    EXPECT_NE(result.err.find("name: only white space (a name needs a letter or sign)\n"),
+              std::string::npos)
+        << result.err;
+    EXPECT_EQ(result.out, "") << args[0];
+  }
+}
+
 TEST_F(ClientCli, FailAfterWithoutFailIsRefused) {
   const auto result = Client({"--fail-after", "3", "hello", "A"});
   EXPECT_EQ(result.exit_code, 2) << result.err;

@@ -119,6 +119,31 @@ TEST(ReplPiped, ARoomTextThatIsNotUtf8IsRefusedAndTheChatGoesOn) {
       << result.out;
 }
 
+TEST(ReplPiped, LinesEndingInCrLfLoseTheCarriageReturn) {
+  TestServer server;
+  const auto result = RunProgram({GREETER_CLIENT_BIN, "--target", server.target()},
+                                 "hello Alice\r\ncollect\r\nAda\r\nGrace\r\n\r\nquit\r\n");
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(result.out, "Hello Alice\nHello Ada and Grace (2 names)\n");
+}
+
+TEST(ReplPiped, AWhiteSpaceOnlyNameIsRefusedAndABlankLineIsAnEmptyOne) {
+  TestServer server;
+  const auto result = RunProgram({GREETER_CLIENT_BIN, "--target", server.target()},
+                                 "hello \"   \"\n"
+                                 "chat \" \" lobby\n"
+                                 "collect\n"
+                                 "Ada\n"
+                                 "  \t \n"  // blank: the half-close, as an empty line
+                                 "hello Bob\n");
+  EXPECT_EQ(result.exit_code, 2) << result.err;
+  EXPECT_EQ(result.out,
+            "name: only white space (a name needs a letter or sign)\n"
+            "name: only white space (a name needs a letter or sign)\n"
+            "Hello Ada (1 name)\n"
+            "Hello Bob\n");
+}
+
 TEST(ReplPiped, EndOfInputEndsAChatThenTheSession) {
   TestServer server;
   const auto result =

@@ -160,6 +160,42 @@ TEST_F(ReplTerminal, AChatTheServerEndsReturnsToTheCommandPromptSayingSo) {
   EXPECT_TRUE(client->WaitFor("usage: hello NAME", 5s)) << client->output();
 }
 
+TEST_F(ReplTerminal, TabInAChatDoesNotCompleteACommandName) {
+  TestServer server;
+  auto client = StartClient(server.target());
+  client->Type("chat Me\r");
+  EXPECT_TRUE(client->WaitFor("Hello Me\r\n", 5s)) << client->output();
+  client->Type("tou\t\r");  // at the command prompt, Tab would make it "tour "
+  EXPECT_TRUE(client->WaitFor("Hello tou\r\n", 5s)) << client->output();
+  client->Type("/leave\r");
+  EXPECT_TRUE(client->WaitFor("OK: 2 replies", 5s)) << client->output();
+}
+
+TEST_F(ReplTerminal, OnlyCommandLinesGoIntoTheHistory) {
+  TestServer server;
+  auto client = StartClient(server.target());
+  client->Type("collect\r");
+  EXPECT_TRUE(client->WaitFor("name", 5s)) << client->output();
+  client->Type("Ada\r\r");
+  EXPECT_TRUE(client->WaitFor("Hello Ada (1 name)", 5s)) << client->output();
+  EXPECT_TRUE(client->WaitFor(kReadyPrompt, 5s));
+  client->Type("chat Me\r");
+  EXPECT_TRUE(client->WaitFor("Hello Me\r\n", 5s)) << client->output();
+  client->Type("Bob\r");
+  EXPECT_TRUE(client->WaitFor("Hello Bob\r\n", 5s)) << client->output();
+  client->Type("/leave\r");
+  EXPECT_TRUE(client->WaitFor("OK: 2 replies", 5s)) << client->output();
+  EXPECT_TRUE(client->WaitFor(kReadyPrompt, 5s));
+
+  // Two lines back is "collect", not the chat's "Bob" nor the name "Ada".
+  client->Type(std::string(kUp) + kUp + "\r");
+  EXPECT_TRUE(client->WaitFor("name", 5s)) << client->output();
+  client->Type("Grace\r\r");
+  EXPECT_TRUE(client->WaitFor("Hello Grace (1 name)", 5s)) << client->output();
+  client->Type(std::string(kUp) + "\r");  // one line back: "collect" again
+  EXPECT_TRUE(client->WaitFor("name", 5s)) << client->output();
+}
+
 TEST_F(ReplTerminal, CtrlCCancelsASlowStreamAndThePromptComesBackAtOnce) {
   TestServer server;
   auto client = StartClient(server.target());

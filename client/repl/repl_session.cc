@@ -6,6 +6,7 @@
 #include "client/channelz_reader.h"
 #include "client/channelz_report.h"
 #include "client/client_stream_call.h"
+#include "client/input_text.h"
 #include "client/repl/call_summary.h"
 #include "client/repl/connection_watcher.h"
 #include "client/reply_printer.h"
@@ -79,7 +80,9 @@ std::string ReplSession::PromptText() const {
 }
 
 void ReplSession::Prompt() {
-  if (!quitting_) console_.ReadLine(PromptText());
+  if (quitting_) return;
+  console_.ReadLine(PromptText(), mode_ == Mode::kCommand ? Console::LineKind::kCommand
+                                                          : Console::LineKind::kText);
 }
 
 void ReplSession::OnConnectivity(grpc_connectivity_state state) {
@@ -111,7 +114,7 @@ void ReplSession::OnLine(std::optional<std::string> line) {
       return;
     }
     case Mode::kCollect:
-      if (!line || line->empty()) {  // the half-close: now the server replies
+      if (!line || IsBlank(*line)) {  // the half-close: now the server replies
         call_->close();
         mode_ = Mode::kCall;
         return;
@@ -125,7 +128,7 @@ void ReplSession::OnLine(std::optional<std::string> line) {
         mode_ = Mode::kCall;
         return;
       }
-      if (!line->empty()) SendLine(call_->room.empty() ? "name" : "text", std::move(*line));
+      if (!IsBlank(*line)) SendLine(call_->room.empty() ? "name" : "text", std::move(*line));
       Prompt();
       return;
     case Mode::kCall:
