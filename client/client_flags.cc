@@ -12,7 +12,8 @@ namespace greeter {
 void AddClientFlags(CLI::App& app, ClientFlags& flags) {
   app.add_option("--target", flags.target, "Server address, host:port")->capture_default_str();
   app.add_option("--deadline", flags.deadline,
-                 "Deadline for each call, e.g. 500ms, 2s (default: none)");
+                 "Deadline for each call, e.g. 500ms, 2s (a bare number is seconds; default: "
+                 "none)");
   app.add_flag("--json", flags.json, "Print each reply as one JSON object per line");
   app.add_option("--header", flags.headers,
                  "KEY=VALUE metadata sent with every call; repeatable. The server echoes "
@@ -56,7 +57,8 @@ void AddClientFlags(CLI::App& app, ClientFlags& flags) {
       ->needs(fail)  // alone it would be ignored
       ->group(knobs);
   app.add_option("--delay", flags.delay,
-                 "Have the server wait this long before the first reply (e.g. 500ms, 2s)")
+                 "Have the server wait this long before the first reply (e.g. 500ms, 2s; a bare "
+                 "number is seconds)")
       ->group(knobs);
   app.add_option("--padding", flags.padding, "Pad every reply with this many bytes")->group(knobs);
 }
@@ -90,7 +92,11 @@ SettingsOrError SettingsFrom(const ClientFlags& flags) {
   if (!flags.deadline.empty()) {
     settings.deadline = ParseDuration(flags.deadline);
     if (!settings.deadline) {
-      result.error = "--deadline: not a duration: " + flags.deadline + " (use e.g. 500ms, 2s)";
+      result.error = NotADuration("--deadline", flags.deadline);
+      return result;
+    }
+    if (settings.deadline->count() == 0) {  // it would race the call: OK or DEADLINE_EXCEEDED
+      result.error = "--deadline: must be more than 0 (leave it out: no deadline)";
       return result;
     }
   }
@@ -121,12 +127,12 @@ SettingsOrError SettingsFrom(const ClientFlags& flags) {
     settings.knobs.mutable_fail()->set_after_replies(flags.fail_after);
   }
   if (!flags.delay.empty()) {
-    const auto delay = ParseDuration(flags.delay);
-    if (!delay || delay->count() > UINT32_MAX) {
-      result.error = "--delay: not a duration: " + flags.delay + " (use e.g. 500ms, 2s)";
+    const auto delay_ms = ParseDurationMs32(flags.delay);
+    if (!delay_ms) {
+      result.error = NotADuration("--delay", flags.delay);
       return result;
     }
-    settings.knobs.set_first_reply_delay_ms(static_cast<uint32_t>(delay->count()));
+    settings.knobs.set_first_reply_delay_ms(*delay_ms);
   }
   settings.knobs.set_reply_padding_bytes(flags.padding);
   return result;

@@ -17,6 +17,7 @@
 #include "client/reply_printer.h"
 #include "client/status_command.h"
 #include "common/command_line.h"
+#include "common/duration.h"
 #include "common/utf8.h"
 
 int main(int argc, char** argv) {
@@ -31,18 +32,19 @@ int main(int argc, char** argv) {
 
   std::string name;
   std::optional<uint32_t> count;
-  std::optional<uint32_t> interval_ms;
+  std::string interval;
   std::vector<std::string> names;
 
   auto* hello = app.add_subcommand("hello", "Unary SayHello: one request, one reply");
   hello->add_option("NAME", name, "Who to greet")->required();
 
   auto* stream = app.add_subcommand(
-      "stream", "SayHelloServerStream: one request, COUNT replies INTERVAL ms apart");
+      "stream", "SayHelloServerStream: one request, COUNT replies INTERVAL apart");
   stream->add_option("NAME", name, "Who to greet")->required();
   stream->add_option("--count", count, "How many replies (server default 3; 0: none)");
-  stream->add_option("--interval", interval_ms,
-                     "Milliseconds between replies (server default 100)");
+  stream->add_option("--interval", interval,
+                     "Time between replies, e.g. 250ms, 1s (a bare number is seconds; server "
+                     "default 100ms)");
 
   auto* collect = app.add_subcommand(
       "collect", "SayHelloClientStream: many names, one reply after the half-close");
@@ -99,6 +101,11 @@ int main(int argc, char** argv) {
     if (auto problem = greeter::BlankNameProblem(field, value)) return refuse(*problem);
   }
   if (auto problem = greeter::Utf8Problem("room", room)) return refuse(*problem);
+  std::optional<uint32_t> interval_ms;
+  if (!interval.empty()) {
+    interval_ms = greeter::ParseDurationMs32(interval);
+    if (!interval_ms) return refuse(greeter::NotADuration("--interval", interval));
+  }
   const bool interactive = *repl_command || app.get_subcommands().empty();
   if (flags.show_status && (interactive || *health || *status_command)) {
     return refuse(

@@ -104,6 +104,40 @@ TEST_F(ClientCli, AWhiteSpaceOnlyNameExitsTwoLikeAnyBadArgument) {
   }
 }
 
+TEST_F(ClientCli, EveryDurationFlagTakesUnitsAndReadsABareNumberAsSeconds) {
+  const auto units = Client({"stream", "Bob", "--count", "2", "--interval", "10ms"});
+  EXPECT_EQ(units.exit_code, 0) << units.err;
+  EXPECT_EQ(units.out, "Hello Bob (1 of 2)\nHello Bob (2 of 2)\n");
+  const auto fraction = Client({"stream", "Bob", "--count", "2", "--interval", "0.01"});
+  EXPECT_EQ(fraction.exit_code, 0) << fraction.err;
+
+  // 20 is 20 s for each: over the server's 10 s limit, which it names in milliseconds.
+  const auto interval = Client({"stream", "Bob", "--interval", "20"});
+  EXPECT_EQ(interval.err,
+            "greeter-client: INVALID_ARGUMENT: interval_ms: must be at most 10000, got 20000\n");
+  const auto delay = Client({"--delay", "20", "hello", "Bob"});
+  EXPECT_EQ(delay.err,
+            "greeter-client: INVALID_ARGUMENT: first_reply_delay_ms: must be at most 10000, got "
+            "20000\n");
+
+  for (const std::string flag : {"--deadline", "--delay", "--interval"}) {
+    const auto result = flag == "--interval" ? Client({"stream", "Bob", flag, "5x"})
+                                             : Client({flag, "5x", "stream", "Bob"});
+    EXPECT_EQ(result.exit_code, 2) << flag;
+    EXPECT_EQ(result.err, "greeter-client: " + flag +
+                              ": not a duration: 5x (use e.g. 500ms, 2s, 1m; a bare number is "
+                              "seconds)\n")
+        << flag;
+  }
+}
+
+TEST_F(ClientCli, AZeroDeadlineIsRefusedAsInTheRepl) {
+  const auto result = Client({"--deadline", "0", "hello", "Bob"});
+  EXPECT_EQ(result.exit_code, 2) << result.err;
+  EXPECT_EQ(result.err,
+            "greeter-client: --deadline: must be more than 0 (leave it out: no deadline)\n");
+}
+
 TEST_F(ClientCli, FailAfterWithoutFailIsRefused) {
   const auto result = Client({"--fail-after", "3", "hello", "A"});
   EXPECT_EQ(result.exit_code, 2) << result.err;
@@ -235,7 +269,7 @@ TEST_F(ClientCli, RefusedRequestExitsWith64PlusTheCodeAndSaysWhyOnStderr) {
 }
 
 TEST_F(ClientCli, DeadlineExceededHasItsOwnExitCode) {
-  const auto result = Client({"--deadline", "200ms", "stream", "Bob", "--interval", "5000"});
+  const auto result = Client({"--deadline", "200ms", "stream", "Bob", "--interval", "5s"});
   EXPECT_EQ(result.exit_code, 64 + 4);  // DEADLINE_EXCEEDED
   EXPECT_EQ(result.out, "Hello Bob (1 of 3)\n");
   EXPECT_NE(result.err.find("DEADLINE_EXCEEDED"), std::string::npos);

@@ -61,7 +61,7 @@ TEST(ReplPiped, AScriptWhoseCallsFailedExitsWith64PlusTheFirstFailuresCode) {
                                  "hello A\n"
                                  "stream B 2000\n"
                                  "set deadline 200ms\n"
-                                 "stream Slow 3 5000\n"
+                                 "stream Slow 3 5s\n"
                                  "hello C\n");
   EXPECT_EQ(result.exit_code, 64 + 3) << result.err;  // INVALID_ARGUMENT, not the later 68
   EXPECT_EQ(result.out,
@@ -144,6 +144,24 @@ TEST(ReplPiped, AWhiteSpaceOnlyNameIsRefusedAndABlankLineIsAnEmptyOne) {
             "Hello Bob\n");
 }
 
+TEST(ReplPiped, DurationsFollowTheFlagsRuleABareNumberIsSeconds) {
+  TestServer server;
+  const auto result = RunProgram({GREETER_CLIENT_BIN, "--target", server.target()},
+                                 "stream Bob 2 20\n"
+                                 "stream Bob 2 10ms\n"
+                                 "set deadline 0\n"
+                                 "set deadline 0.2\n"
+                                 "stream Slow 2 1\n");
+  EXPECT_EQ(result.out,
+            "INVALID_ARGUMENT: interval_ms: must be at most 10000, got 20000\n"
+            "Hello Bob (1 of 2)\n"
+            "Hello Bob (2 of 2)\n"
+            "set deadline: must be more than 0 (unset deadline: no deadline)\n"
+            "deadline 200ms on every call\n"
+            "Hello Slow (1 of 2)\n"
+            "DEADLINE_EXCEEDED: Deadline Exceeded\n");
+}
+
 TEST(ReplPiped, EndOfInputEndsAChatThenTheSession) {
   TestServer server;
   const auto result =
@@ -191,7 +209,7 @@ TEST(ReplPiped, TheTestKnobFlagsApplyToItsCallsToo) {
 TEST(ReplPiped, ErrorsOfAStreamAreReportedAndTheSessionGoesOn) {
   TestServer server;
   const auto result = RunProgram({GREETER_CLIENT_BIN, "--target", server.target(), "repl"},
-                                 "set deadline 200ms\nstream Slow 3 5000\nhello Fast\n");
+                                 "set deadline 200ms\nstream Slow 3 5s\nhello Fast\n");
   EXPECT_EQ(result.out,
             "deadline 200ms on every call\n"
             "Hello Slow (1 of 3)\n"

@@ -199,7 +199,7 @@ TEST_F(ReplTerminal, OnlyCommandLinesGoIntoTheHistory) {
 TEST_F(ReplTerminal, CtrlCCancelsASlowStreamAndThePromptComesBackAtOnce) {
   TestServer server;
   auto client = StartClient(server.target());
-  client->Type("stream Slow 100 10000\r");
+  client->Type("stream Slow 100 10s\r");
   EXPECT_TRUE(client->WaitFor("Hello Slow (1 of 100)", 5s)) << client->output();
   client->Type(kCtrlC);  // the server now waits 10 s for the next reply
   EXPECT_TRUE(client->WaitFor("CANCELLED by Ctrl-C after 1 reply", 2s)) << client->output();
