@@ -78,9 +78,10 @@ using Metadata = std::multimap<grpc::string_ref, grpc::string_ref>;
 // How a call reports back, on gRPC threads. on_metadata (the server's initial and trailing
 // metadata) runs just before on_done; on_done runs once, last.
 struct CallHandlers {
+  using MetadataHandler = std::function<void(const Metadata& initial, const Metadata& trailing)>;
   std::function<void(const greet::HelloReply&)> on_reply;
   std::function<void(const grpc::Status&)> on_done;
-  std::function<void(const Metadata& initial, const Metadata& trailing)> on_metadata = {};
+  MetadataHandler on_metadata = {};
 
   // The end of a call, from its OnDone: the server's metadata, then the status.
   void Finished(const grpc::ClientContext& context, const grpc::Status& status) const {

@@ -5,13 +5,15 @@
 
 #include "common/duration.h"
 #include "common/status_code_names.h"
+#include "common/utf8.h"
 
 namespace greeter {
 
 void AddClientFlags(CLI::App& app, ClientFlags& flags) {
   app.add_option("--target", flags.target, "Server address, host:port")->capture_default_str();
   app.add_option("--deadline", flags.deadline,
-                 "Deadline for each call, e.g. 500ms, 2s (default: none)");
+                 "Deadline for each call, e.g. 500ms, 2s (a bare number is seconds; default: "
+                 "none)");
   app.add_flag("--json", flags.json, "Print each reply as one JSON object per line");
   app.add_option("--header", flags.headers,
                  "KEY=VALUE metadata sent with every call; repeatable. The server echoes "
@@ -29,10 +31,15 @@ void AddClientFlags(CLI::App& app, ClientFlags& flags) {
       ->group(tls);
   app.add_option("--ca", flags.ca, "PEM file of the CA(s) that signed the server's certificate")
       ->group(tls);
-  app.add_option("--cert", flags.cert, "PEM file of this client's certificate, for mutual TLS")
-      ->group(tls);
-  app.add_option("--key", flags.key, "PEM file of this client's private key, for mutual TLS")
-      ->group(tls);
+  auto* cert =
+      app.add_option("--cert", flags.cert, "PEM file of this client's certificate, for mutual TLS")
+          ->group(tls);
+  auto* key =
+      app.add_option("--key", flags.key, "PEM file of this client's private key, for mutual TLS")
+          ->group(tls);
+  // One without the other cannot make a client certificate: refuse it, as the server does.
+  cert->needs(key);
+  key->needs(cert);
   app.add_option("--server-name", flags.server_name,
                  "Check the server's certificate for this name instead of the target's host")
       ->group(tls);
@@ -50,7 +57,8 @@ void AddClientFlags(CLI::App& app, ClientFlags& flags) {
       ->needs(fail)  // alone it would be ignored
       ->group(knobs);
   app.add_option("--delay", flags.delay,
-                 "Have the server wait this long before the first reply (e.g. 500ms, 2s)")
+                 "Have the server wait this long before the first reply (e.g. 500ms, 2s; a bare "
+                 "number is seconds)")
       ->group(knobs);
   app.add_option("--padding", flags.padding, "Pad every reply with this many bytes")->group(knobs);
 }
@@ -84,7 +92,11 @@ SettingsOrError SettingsFrom(const ClientFlags& flags) {
   if (!flags.deadline.empty()) {
     settings.deadline = ParseDuration(flags.deadline);
     if (!settings.deadline) {
-      result.error = "--deadline: not a duration: " + flags.deadline + " (use e.g. 500ms, 2s)";
+      result.error = NotADuration("--deadline", flags.deadline);
+      return result;
+    }
+    if (settings.deadline->count() == 0) {  // it would race the call: OK or DEADLINE_EXCEEDED
+      result.error = "--deadline: must be more than 0 (leave it out: no deadline)";
       return result;
     }
   }
@@ -104,17 +116,23 @@ SettingsOrError SettingsFrom(const ClientFlags& flags) {
       return result;
     }
     settings.knobs.mutable_fail()->set_code(static_cast<int32_t>(*code));
-    if (colon != std::string::npos)
-      settings.knobs.mutable_fail()->set_message(flags.fail.substr(colon + 1));
+    if (colon != std::string::npos) {
+      const std::string message = flags.fail.substr(colon + 1);
+      if (auto problem = Utf8Problem("--fail: MESSAGE", message)) {
+        result.error = *problem;
+        return result;
+      }
+      settings.knobs.mutable_fail()->set_message(message);
+    }
     settings.knobs.mutable_fail()->set_after_replies(flags.fail_after);
   }
   if (!flags.delay.empty()) {
-    const auto delay = ParseDuration(flags.delay);
-    if (!delay || delay->count() > UINT32_MAX) {
-      result.error = "--delay: not a duration: " + flags.delay + " (use e.g. 500ms, 2s)";
+    const auto delay_ms = ParseDurationMs32(flags.delay);
+    if (!delay_ms) {
+      result.error = NotADuration("--delay", flags.delay);
       return result;
     }
-    settings.knobs.set_first_reply_delay_ms(static_cast<uint32_t>(delay->count()));
+    settings.knobs.set_first_reply_delay_ms(*delay_ms);
   }
   settings.knobs.set_reply_padding_bytes(flags.padding);
   return result;

@@ -11,11 +11,14 @@
 #include "client/channel.h"
 #include "client/client_flags.h"
 #include "client/health_check.h"
+#include "client/input_text.h"
 #include "client/one_shot_commands.h"
 #include "client/repl/run_repl.h"
 #include "client/reply_printer.h"
 #include "client/status_command.h"
 #include "common/command_line.h"
+#include "common/duration.h"
+#include "common/utf8.h"
 
 int main(int argc, char** argv) {
   greeter::ClientFlags flags;
@@ -29,18 +32,19 @@ int main(int argc, char** argv) {
 
   std::string name;
   std::optional<uint32_t> count;
-  std::optional<uint32_t> interval_ms;
+  std::string interval;
   std::vector<std::string> names;
 
   auto* hello = app.add_subcommand("hello", "Unary SayHello: one request, one reply");
   hello->add_option("NAME", name, "Who to greet")->required();
 
   auto* stream = app.add_subcommand(
-      "stream", "SayHelloServerStream: one request, COUNT replies INTERVAL ms apart");
+      "stream", "SayHelloServerStream: one request, COUNT replies INTERVAL apart");
   stream->add_option("NAME", name, "Who to greet")->required();
   stream->add_option("--count", count, "How many replies (server default 3; 0: none)");
-  stream->add_option("--interval", interval_ms,
-                     "Milliseconds between replies (server default 100)");
+  stream->add_option("--interval", interval,
+                     "Time between replies, e.g. 250ms, 1s (a bare number is seconds; server "
+                     "default 100ms)");
 
   auto* collect = app.add_subcommand(
       "collect", "SayHelloClientStream: many names, one reply after the half-close");
@@ -85,6 +89,23 @@ int main(int argc, char** argv) {
   };
   const auto [settings, error] = greeter::SettingsFrom(flags);
   if (!error.empty()) return refuse(error);
+  // Every string field sent must be UTF-8 (protobuf would not send it): refuse it here instead.
+  // And a name of blanks is a slip, not a name.
+  std::vector<std::pair<std::string, std::string>> name_fields;  // field, value
+  if (*hello || *stream || *chat || *tour) name_fields.emplace_back("name", name);
+  for (size_t i = 0; i < names.size(); ++i) {
+    name_fields.emplace_back("request " + std::to_string(i + 1) + ": name", names[i]);
+  }
+  for (const auto& [field, value] : name_fields) {
+    if (auto problem = greeter::Utf8Problem(field, value)) return refuse(*problem);
+    if (auto problem = greeter::BlankNameProblem(field, value)) return refuse(*problem);
+  }
+  if (auto problem = greeter::Utf8Problem("room", room)) return refuse(*problem);
+  std::optional<uint32_t> interval_ms;
+  if (!interval.empty()) {
+    interval_ms = greeter::ParseDurationMs32(interval);
+    if (!interval_ms) return refuse(greeter::NotADuration("--interval", interval));
+  }
   const bool interactive = *repl_command || app.get_subcommands().empty();
   if (flags.show_status && (interactive || *health || *status_command)) {
     return refuse(
@@ -134,6 +155,11 @@ int main(int argc, char** argv) {
     status = greeter::RunChat(env, name, room);
   } else if (*tour) {
     status = greeter::RunTour(env, name);
+  }
+  if (!env.refused_input.empty()) {
+    std::cerr << "greeter-client: " << env.refused_input << "\n";
+    std::cout.flush();
+    std::_Exit(greeter::kUsageExitCode);
   }
   if (!status.ok()) std::cerr << "greeter-client: " << greeter::StatusText(status) << "\n";
   if (flags.show_status) greeter::PrintChannelStatus(flags.target, flags.json, std::cout);

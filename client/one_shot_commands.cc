@@ -2,15 +2,18 @@
 
 #include <functional>
 #include <future>
+#include <mutex>
 #include <set>
 #include <string_view>
 #include <thread>
 
 #include "client/bidi_call.h"
 #include "client/client_stream_call.h"
+#include "client/input_text.h"
 #include "client/server_stream_call.h"
 #include "client/tour.h"
 #include "client/unary_call.h"
+#include "common/utf8.h"
 
 namespace greeter {
 namespace {
@@ -35,17 +38,44 @@ class CallOutcome {
   std::promise<grpc::Status> done_;
 };
 
-// Sends each non-blank input line as a name, then half-closes at the end of input. Input may
-// stay open after the server has ended the call: it is read on a thread of its own, so the
-// command can return (and the process exit) as soon as the call is over.
+// The input line the reader thread refused, for the command to report once its call is over.
+class InputRefusal {
+ public:
+  void Set(std::string why) {
+    std::lock_guard lock(mutex_);
+    why_ = std::move(why);
+  }
+  std::string Get() {
+    std::lock_guard lock(mutex_);
+    return why_;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::string why_;
+};
+
+// Sends each input line that is not blank as a name, then half-closes at the end of input. Input
+// may stay open after the server has ended the call: it is read on a thread of its own, so the
+// command can return (and the process exit) as soon as the call is over. A line that is not
+// UTF-8 (`field` names what it would be) is not sent: the call is cancelled and `refusal`
+// says why.
 // `request_for` makes a line's request: it is told whether the line is the call's first.
 template <class Call>
-void SendInputLines(std::shared_ptr<Call> call, std::istream& input,
+void SendInputLines(std::shared_ptr<Call> call, std::istream& input, std::string field,
                     std::function<greet::HelloRequest(std::string line, bool first)> request_for,
-                    bool first_sent) {
-  std::thread([call, &input, request_for = std::move(request_for), first_sent]() mutable {
-    for (std::string line; std::getline(input, line);) {
-      if (line.empty()) continue;  // blank lines are spacing, not names
+                    bool first_sent, std::shared_ptr<InputRefusal> refusal) {
+  std::thread([call, &input, field = std::move(field), request_for = std::move(request_for),
+               first_sent, refusal]() mutable {
+    size_t line_number = 0;
+    for (std::string line; ReadInputLine(input, line);) {
+      ++line_number;
+      if (IsBlank(line)) continue;  // blank lines are spacing, not names
+      if (auto problem = Utf8Problem(field, line)) {
+        refusal->Set("input line " + std::to_string(line_number) + ": " + *problem);
+        call->Cancel();
+        return;
+      }
       auto request = request_for(std::move(line), !first_sent);
       first_sent = true;
       if (!call->Send(std::move(request))) return;
@@ -82,8 +112,9 @@ grpc::Status RunStream(CommandEnvironment& env, const std::string& name,
 grpc::Status RunCollect(CommandEnvironment& env, const std::vector<std::string>& names) {
   CallOutcome outcome(env.printer, "SayHelloClientStream");
   auto call = ClientStreamCall::Start(env.stub, env.settings, outcome.Handlers());
+  auto refusal = std::make_shared<InputRefusal>();
   if (names.empty()) {
-    SendInputLines(call, env.input, NameRequests(env.settings), false);
+    SendInputLines(call, env.input, "name", NameRequests(env.settings), false, refusal);
   } else {
     const auto request_for = NameRequests(env.settings);
     for (size_t i = 0; i < names.size(); ++i) {
@@ -91,22 +122,28 @@ grpc::Status RunCollect(CommandEnvironment& env, const std::vector<std::string>&
     }
     call->Close();
   }
-  return outcome.Wait();
+  auto status = outcome.Wait();
+  env.refused_input = refusal->Get();
+  return status;
 }
 
 grpc::Status RunChat(CommandEnvironment& env, const std::string& name, const std::string& room) {
   CallOutcome outcome(env.printer, "SayHelloBidiStream");
   auto call = BidiCall::Start(env.stub, env.settings, outcome.Handlers());
+  auto refusal = std::make_shared<InputRefusal>();
   if (room.empty()) {
     call->Send(env.settings.FirstRequest(name));
-    SendInputLines(call, env.input, NameRequests(env.settings), true);
+    SendInputLines(call, env.input, "name", NameRequests(env.settings), true, refusal);
   } else {
     call->Send(env.settings.JoinRequest(name, room));
     SendInputLines(
-        call, env.input,
-        [](std::string line, bool) { return CallSettings::SayRequest(std::move(line)); }, true);
+        call, env.input, "text",
+        [](std::string line, bool) { return CallSettings::SayRequest(std::move(line)); }, true,
+        refusal);
   }
-  return outcome.Wait();
+  auto status = outcome.Wait();
+  env.refused_input = refusal->Get();
+  return status;
 }
 
 grpc::Status RunTour(CommandEnvironment& env, const std::string& name) {
@@ -122,6 +159,9 @@ grpc::Status RunTour(CommandEnvironment& env, const std::string& name) {
                [&](const grpc::Status& first_failure, const std::set<std::string>& peers) {
                  env.printer.Note(TourConclusion(peers));
                  done.set_value(first_failure);
+               },
+               [&](std::string_view, const Metadata& initial, const Metadata& trailing) {
+                 env.printer.PrintMetadata(initial, trailing);
                }});
   return done.get_future().get();
 }

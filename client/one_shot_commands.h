@@ -19,6 +19,9 @@ struct CommandEnvironment {
   CallSettings settings;
   ReplyPrinter& printer;
   std::istream& input;
+  // Set by a command that refused an input line before sending it (not UTF-8), naming the
+  // line and the field; its call was then cancelled. For the exit status of a bad input.
+  std::string refused_input = {};
 };
 
 // Each runs one command to its end and returns the status of its (last failed) call.

@@ -40,6 +40,12 @@ greet::HelloRequest Tour::Request(const std::string& name) const {
 
 CallHandlers Tour::StepHandlers(size_t step, const char* method) {
   auto self = shared_from_this();  // the tour lives until its last step ends
+  CallHandlers::MetadataHandler on_metadata;
+  if (handlers_.on_metadata) {
+    on_metadata = [self, method](const Metadata& initial, const Metadata& trailing) {
+      self->handlers_.on_metadata(method, initial, trailing);
+    };
+  }
   return {[self, method](const greet::HelloReply& reply) {
             {
               std::lock_guard lock(self->mutex_);
@@ -56,7 +62,8 @@ CallHandlers Tour::StepHandlers(size_t step, const char* method) {
               if (self->handlers_.on_failure) self->handlers_.on_failure(method, status);
             }
             self->RunStep(step + 1);
-          }};
+          },
+          std::move(on_metadata)};
 }
 
 void Tour::RunStep(size_t step) {

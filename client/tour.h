@@ -29,6 +29,9 @@ class Tour : public std::enable_shared_from_this<Tour> {
     // Last. `peers` holds every client address the server reported.
     std::function<void(const grpc::Status& first_failure, const std::set<std::string>& peers)>
         on_done;
+    // Optional: each step's server metadata, after its replies and before its on_failure.
+    std::function<void(std::string_view method, const Metadata& initial, const Metadata& trailing)>
+        on_metadata = {};
   };
 
   static std::shared_ptr<Tour> Start(greet::Greeter::Stub& stub, const CallSettings& settings,

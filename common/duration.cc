@@ -29,6 +29,17 @@ std::optional<std::chrono::milliseconds> ParseDuration(std::string_view text) {
   return std::chrono::milliseconds(static_cast<std::chrono::milliseconds::rep>(milliseconds));
 }
 
+std::optional<uint32_t> ParseDurationMs32(std::string_view text) {
+  const auto duration = ParseDuration(text);
+  if (!duration || duration->count() > UINT32_MAX) return std::nullopt;
+  return static_cast<uint32_t>(duration->count());
+}
+
+std::string NotADuration(std::string_view what, std::string_view text) {
+  return std::string(what) + ": not a duration: " + std::string(text) +
+         " (use e.g. 500ms, 2s, 1m; a bare number is seconds)";
+}
+
 std::string FormatDuration(std::chrono::milliseconds duration) {
   const auto milliseconds = duration.count();
   if (milliseconds < 1000 || milliseconds % 100 != 0) return std::to_string(milliseconds) + "ms";

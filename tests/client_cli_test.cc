@@ -40,6 +40,104 @@ TEST_F(ClientCli, AnEmptyTargetOrAPortOver65535ExitsTwoNamingTheTarget) {
       << wrapped.err;
 }
 
+TEST_F(ClientCli, AnArgumentThatIsNotUtf8ExitsTwoNamingTheFieldBeforeAnyCall) {
+  const std::string bad =
+      "ab\xff"
+      "cd";
+  const std::pair<std::vector<std::string>, std::string> cases[] = {
+      {{"hello", bad}, "name: not valid UTF-8 at byte 3 (0xff)"},
+      {{"stream", bad}, "name: not valid UTF-8 at byte 3 (0xff)"},
+      {{"tour", bad}, "name: not valid UTF-8 at byte 3 (0xff)"},
+      {{"chat", bad}, "name: not valid UTF-8 at byte 3 (0xff)"},
+      {{"chat", "Ada", "--room", bad}, "room: not valid UTF-8 at byte 3 (0xff)"},
+      {{"collect", "Ada", bad}, "request 2: name: not valid UTF-8 at byte 3 (0xff)"},
+      {{"--fail", "NOT_FOUND:" + bad, "hello", "Ada"},
+       "--fail: MESSAGE: not valid UTF-8 at byte 3 (0xff)"},
+  };
+  for (const auto& [args, message] : cases) {
+    const auto result = Client(args);
+    EXPECT_EQ(result.exit_code, 2) << args[0] << ": " << result.err;
+    EXPECT_EQ(result.err, "greeter-client: " + message + "\n") << args[0];
+    EXPECT_EQ(result.out, "") << args[0];
+  }
+  // Nothing was sent: the first call the server sees is this one.
+  EXPECT_EQ(Client({"hello", "Ada"}).exit_code, 0);
+  EXPECT_EQ(server_.WaitForCall().method, "SayHello");
+}
+
+TEST_F(ClientCli, AnInputLineThatIsNotUtf8EndsTheCommandWithExitTwoNamingTheLine) {
+  const auto collect = Client({"collect"},
+                              "Ada\nab\xff"
+                              "cd\nGrace\n");
+  EXPECT_EQ(collect.exit_code, 2) << collect.err;
+  EXPECT_EQ(collect.err, "greeter-client: input line 2: name: not valid UTF-8 at byte 3 (0xff)\n");
+  EXPECT_EQ(collect.out, "");  // the call was cancelled, not half-closed: no reply
+
+  const auto chat = Client({"chat", "Ada", "--room", "lobby"}, "\xff\n");
+  EXPECT_EQ(chat.exit_code, 2) << chat.err;
+  EXPECT_NE(chat.err.find("greeter-client: input line 1: text: not valid UTF-8 at byte 1 (0xff)\n"),
+            std::string::npos)
+      << chat.err;
+}
+
+TEST_F(ClientCli, StdinLinesEndingInCrLfLoseTheCarriageReturnAndBlankLinesAreSkipped) {
+  const auto collect = Client({"collect"}, "Ada\r\n \t\r\nGrace\r\n");
+  EXPECT_EQ(collect.exit_code, 0) << collect.err;
+  EXPECT_EQ(collect.out, "Hello Ada and Grace (2 names)\n");
+  const auto chat = Client({"chat", "Ada"}, "Bob\r\n   \n");
+  EXPECT_EQ(chat.exit_code, 0) << chat.err;
+  EXPECT_EQ(chat.out, "Hello Ada\nHello Bob\n");
+}
+
+TEST_F(ClientCli, AWhiteSpaceOnlyNameExitsTwoLikeAnyBadArgument) {
+  for (const auto& args : std::vector<std::vector<std::string>>{{"hello", "   "},
+                                                                {"stream", " "},
+                                                                {"chat", "\t", "--room", "lobby"},
+                                                                {"tour", "  "},
+                                                                {"collect", "Ada", " "}}) {
+    const auto result = Client(args);
+    EXPECT_EQ(result.exit_code, 2) << args[0] << ": " << result.err;
+    EXPECT_NE(result.err.find("name: only white space (a name needs a letter or sign)\n"),
+              std::string::npos)
+        << result.err;
+    EXPECT_EQ(result.out, "") << args[0];
+  }
+}
+
+TEST_F(ClientCli, EveryDurationFlagTakesUnitsAndReadsABareNumberAsSeconds) {
+  const auto units = Client({"stream", "Bob", "--count", "2", "--interval", "10ms"});
+  EXPECT_EQ(units.exit_code, 0) << units.err;
+  EXPECT_EQ(units.out, "Hello Bob (1 of 2)\nHello Bob (2 of 2)\n");
+  const auto fraction = Client({"stream", "Bob", "--count", "2", "--interval", "0.01"});
+  EXPECT_EQ(fraction.exit_code, 0) << fraction.err;
+
+  // 20 is 20 s for each: over the server's 10 s limit, which it names in milliseconds.
+  const auto interval = Client({"stream", "Bob", "--interval", "20"});
+  EXPECT_EQ(interval.err,
+            "greeter-client: INVALID_ARGUMENT: interval_ms: must be at most 10000, got 20000\n");
+  const auto delay = Client({"--delay", "20", "hello", "Bob"});
+  EXPECT_EQ(delay.err,
+            "greeter-client: INVALID_ARGUMENT: first_reply_delay_ms: must be at most 10000, got "
+            "20000\n");
+
+  for (const std::string flag : {"--deadline", "--delay", "--interval"}) {
+    const auto result = flag == "--interval" ? Client({"stream", "Bob", flag, "5x"})
+                                             : Client({flag, "5x", "stream", "Bob"});
+    EXPECT_EQ(result.exit_code, 2) << flag;
+    EXPECT_EQ(result.err, "greeter-client: " + flag +
+                              ": not a duration: 5x (use e.g. 500ms, 2s, 1m; a bare number is "
+                              "seconds)\n")
+        << flag;
+  }
+}
+
+TEST_F(ClientCli, AZeroDeadlineIsRefusedAsInTheRepl) {
+  const auto result = Client({"--deadline", "0", "hello", "Bob"});
+  EXPECT_EQ(result.exit_code, 2) << result.err;
+  EXPECT_EQ(result.err,
+            "greeter-client: --deadline: must be more than 0 (leave it out: no deadline)\n");
+}
+
 TEST_F(ClientCli, FailAfterWithoutFailIsRefused) {
   const auto result = Client({"--fail-after", "3", "hello", "A"});
   EXPECT_EQ(result.exit_code, 2) << result.err;
@@ -100,6 +198,21 @@ TEST_F(ClientCli, TourRunsAllFourShapesAndShowsTheySharedOneConnection) {
   EXPECT_NE(result.out.find(calls.front().peer), std::string::npos);
 }
 
+TEST_F(ClientCli, ShowMetadataPrintsEachTourCallsMetadataAfterItsReplies) {
+  const auto result = Client({"--header", "x-echo-initial-team=blue", "--header",
+                              "x-echo-trailing-id=7", "--show-metadata", "tour", "Alice"});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  const std::string metadata =
+      "initial x-echo-initial-team: blue\ntrailing x-echo-trailing-id: 7\n";
+  for (const std::string& expected :
+       {"Hello Alice\n" + metadata + "2. SayHelloServerStream",
+        "Hello Alice (3 of 3)\n" + metadata + "3. SayHelloClientStream",
+        "Hello Alice, Ada and Grace (3 names)\n" + metadata + "4. SayHelloBidiStream",
+        "Hello Grace\n" + metadata + "All four calls shared one connection"}) {
+    EXPECT_NE(result.out.find(expected), std::string::npos) << expected << "\n" << result.out;
+  }
+}
+
 TEST_F(ClientCli, StatusAfterATourShowsItsFourStreamsOnOneSocket) {
   const auto result = Client({"--status", "tour", "Alice"});
   EXPECT_EQ(result.exit_code, 0) << result.err;
@@ -156,7 +269,7 @@ TEST_F(ClientCli, RefusedRequestExitsWith64PlusTheCodeAndSaysWhyOnStderr) {
 }
 
 TEST_F(ClientCli, DeadlineExceededHasItsOwnExitCode) {
-  const auto result = Client({"--deadline", "200ms", "stream", "Bob", "--interval", "5000"});
+  const auto result = Client({"--deadline", "200ms", "stream", "Bob", "--interval", "5s"});
   EXPECT_EQ(result.exit_code, 64 + 4);  // DEADLINE_EXCEEDED
   EXPECT_EQ(result.out, "Hello Bob (1 of 3)\n");
   EXPECT_NE(result.err.find("DEADLINE_EXCEEDED"), std::string::npos);

@@ -23,6 +23,14 @@ TEST(ParseDuration, RefusesAnythingElse) {
   }
 }
 
+TEST(ParseDurationMs32, FitsAMillisecondsFieldOrRefuses) {
+  EXPECT_EQ(ParseDurationMs32("250ms"), 250u);
+  EXPECT_EQ(ParseDurationMs32("1.5"), 1500u);
+  EXPECT_EQ(ParseDurationMs32("4294967295ms"), 4294967295u);
+  EXPECT_EQ(ParseDurationMs32("4294967296ms"), std::nullopt);
+  EXPECT_EQ(ParseDurationMs32("soon"), std::nullopt);
+}
+
 TEST(FormatDuration, PicksTheShortestExactForm) {
   EXPECT_EQ(FormatDuration(milliseconds(250)), "250ms");
   EXPECT_EQ(FormatDuration(milliseconds(2000)), "2s");

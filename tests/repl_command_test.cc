@@ -41,10 +41,13 @@ TEST(ReplCommand, StreamTakesOptionalCountAndInterval) {
   EXPECT_EQ(plain.name, "Bob");
   EXPECT_FALSE(plain.count);
   EXPECT_FALSE(plain.interval_ms);
-  const auto full = Parsed<Stream>("stream Bob 5 250");
+  const auto full = Parsed<Stream>("stream Bob 5 250ms");
   EXPECT_EQ(full.count, 5u);
   EXPECT_EQ(full.interval_ms, 250u);
   EXPECT_EQ(Parsed<Stream>("stream Bob 5 2s").interval_ms, 2000u);
+  // A bare number is seconds, as in every duration of the client and the server.
+  EXPECT_EQ(Parsed<Stream>("stream Bob 5 1.5").interval_ms, 1500u);
+  EXPECT_EQ(Parsed<Stream>("stream Bob 5 2").interval_ms, 2000u);
   EXPECT_EQ(Parsed<Stream>("stream \"Bob Smith\" 0").count, 0u);
 }
 
@@ -53,7 +56,8 @@ TEST(ReplCommand, BadArgumentsSayWhatIsExpected) {
   EXPECT_EQ(ErrorOf("stream"), "usage: stream NAME [COUNT] [INTERVAL]");
   EXPECT_EQ(ErrorOf("stream Bob many"), "stream: COUNT must be a whole number, got many");
   EXPECT_EQ(ErrorOf("stream Bob 3 soon"),
-            "stream: INTERVAL must be milliseconds or a duration like 250ms, got soon");
+            "stream: INTERVAL: not a duration: soon (use e.g. 500ms, 2s, 1m; a bare number is "
+            "seconds)");
   EXPECT_EQ(ErrorOf("collect now"), "usage: collect");
   EXPECT_EQ(ErrorOf("frobnicate"), "unknown command: frobnicate (type help for the list)");
   EXPECT_EQ(ErrorOf("hello \"Alice"), "unbalanced \" in the line");
@@ -62,7 +66,11 @@ TEST(ReplCommand, BadArgumentsSayWhatIsExpected) {
 TEST(ReplCommand, SetAndUnsetDeadlineAndHeaders) {
   EXPECT_EQ(Parsed<SetDeadline>("set deadline 2s").deadline, std::chrono::milliseconds(2000));
   EXPECT_EQ(ErrorOf("set deadline soon"),
-            "set deadline: not a duration: soon (use e.g. 500ms, 2s)");
+            "set deadline: not a duration: soon (use e.g. 500ms, 2s, 1m; a bare number is "
+            "seconds)");
+  // As --deadline 0: a deadline of no time would race the call, so it is refused, saying so.
+  EXPECT_EQ(ErrorOf("set deadline 0"),
+            "set deadline: must be more than 0 (unset deadline: no deadline)");
   const auto header = Parsed<SetHeader>("set header X-User=alice=admin");
   EXPECT_EQ(header.key, "x-user");  // gRPC metadata keys are lower case
   EXPECT_EQ(header.value, "alice=admin");

@@ -34,7 +34,7 @@ TEST(ReplPiped, AScriptedSessionPrintsExactlyTheRepliesAndErrors) {
       "quit\n"
       "hello never sent\n";
   const auto result = RunProgram({GREETER_CLIENT_BIN, "--target", server.target(), "repl"}, script);
-  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(result.exit_code, 2) << result.err;  // the first failure: "hello" without a name
   EXPECT_EQ(result.out,
             "Hello Alice\n"
             "Hello Bob (1 of 2)\n"
@@ -53,6 +53,113 @@ TEST(ReplPiped, AScriptedSessionPrintsExactlyTheRepliesAndErrors) {
             "unknown command: bogus (type help for the list)\n"
             "INVALID_ARGUMENT: name: must be 1 to 256 bytes of UTF-8, got 0\n");
   EXPECT_EQ(server.WaitForCalls(6).size(), 6u);  // quit stops the script: "never sent" is not
+}
+
+TEST(ReplPiped, AScriptWhoseCallsFailedExitsWith64PlusTheFirstFailuresCode) {
+  TestServer server;
+  const auto result = RunProgram({GREETER_CLIENT_BIN, "--target", server.target()},
+                                 "hello A\n"
+                                 "stream B 2000\n"
+                                 "set deadline 200ms\n"
+                                 "stream Slow 3 5s\n"
+                                 "hello C\n");
+  EXPECT_EQ(result.exit_code, 64 + 3) << result.err;  // INVALID_ARGUMENT, not the later 68
+  EXPECT_EQ(result.out,
+            "Hello A\n"
+            "INVALID_ARGUMENT: count: must be at most 1000, got 2000\n"
+            "deadline 200ms on every call\n"
+            "Hello Slow (1 of 3)\n"
+            "DEADLINE_EXCEEDED: Deadline Exceeded\n"
+            "Hello C\n");
+}
+
+TEST(ReplPiped, AScriptWithALineItCannotRunExitsTwoAndRunsTheRest) {
+  TestServer server;
+  const auto result = RunProgram({GREETER_CLIENT_BIN, "--target", server.target()},
+                                 "bogus\nhello A\nstream B 2000\n");
+  EXPECT_EQ(result.exit_code, 2) << result.err;  // the first failure: a line, not a call
+  EXPECT_EQ(result.out,
+            "unknown command: bogus (type help for the list)\n"
+            "Hello A\n"
+            "INVALID_ARGUMENT: count: must be at most 1000, got 2000\n");
+}
+
+TEST(ReplPiped, ALineThatIsNotUtf8IsRefusedNamingTheFieldAndTheSessionGoesOn) {
+  TestServer server;
+  const auto result = RunProgram({GREETER_CLIENT_BIN, "--target", server.target()},
+                                 "hello ab\xff"
+                                 "cd\n"
+                                 "chat Ada lob\xff"
+                                 "by\n"
+                                 "collect\n"
+                                 "Ada\n"
+                                 "\xff\n"
+                                 "Grace\n"
+                                 "\n"
+                                 "hello Bob\n");
+  EXPECT_EQ(result.exit_code, 2) << result.err;
+  EXPECT_EQ(result.out,
+            "name: not valid UTF-8 at byte 3 (0xff)\n"
+            "room: not valid UTF-8 at byte 4 (0xff)\n"
+            "name: not valid UTF-8 at byte 1 (0xff)\n"
+            "Hello Ada and Grace (2 names)\n"
+            "Hello Bob\n");
+}
+
+TEST(ReplPiped, ARoomTextThatIsNotUtf8IsRefusedAndTheChatGoesOn) {
+  TestServer server;
+  const auto result = RunProgram({GREETER_CLIENT_BIN, "--target", server.target()},
+                                 "chat Ada lobby\nab\xff\nhi\n/leave\n");
+  EXPECT_EQ(result.exit_code, 2) << result.err;
+  // The refusal prints when the line is read, the room's events when they arrive.
+  EXPECT_NE(result.out.find("text: not valid UTF-8 at byte 3 (0xff)\n"), std::string::npos)
+      << result.out;
+  EXPECT_NE(result.out.find("Hello Ada, welcome to lobby (nobody else is here)\nAda: hi\n"),
+            std::string::npos)
+      << result.out;
+}
+
+TEST(ReplPiped, LinesEndingInCrLfLoseTheCarriageReturn) {
+  TestServer server;
+  const auto result = RunProgram({GREETER_CLIENT_BIN, "--target", server.target()},
+                                 "hello Alice\r\ncollect\r\nAda\r\nGrace\r\n\r\nquit\r\n");
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(result.out, "Hello Alice\nHello Ada and Grace (2 names)\n");
+}
+
+TEST(ReplPiped, AWhiteSpaceOnlyNameIsRefusedAndABlankLineIsAnEmptyOne) {
+  TestServer server;
+  const auto result = RunProgram({GREETER_CLIENT_BIN, "--target", server.target()},
+                                 "hello \"   \"\n"
+                                 "chat \" \" lobby\n"
+                                 "collect\n"
+                                 "Ada\n"
+                                 "  \t \n"  // blank: the half-close, as an empty line
+                                 "hello Bob\n");
+  EXPECT_EQ(result.exit_code, 2) << result.err;
+  EXPECT_EQ(result.out,
+            "name: only white space (a name needs a letter or sign)\n"
+            "name: only white space (a name needs a letter or sign)\n"
+            "Hello Ada (1 name)\n"
+            "Hello Bob\n");
+}
+
+TEST(ReplPiped, DurationsFollowTheFlagsRuleABareNumberIsSeconds) {
+  TestServer server;
+  const auto result = RunProgram({GREETER_CLIENT_BIN, "--target", server.target()},
+                                 "stream Bob 2 20\n"
+                                 "stream Bob 2 10ms\n"
+                                 "set deadline 0\n"
+                                 "set deadline 0.2\n"
+                                 "stream Slow 2 1\n");
+  EXPECT_EQ(result.out,
+            "INVALID_ARGUMENT: interval_ms: must be at most 10000, got 20000\n"
+            "Hello Bob (1 of 2)\n"
+            "Hello Bob (2 of 2)\n"
+            "set deadline: must be more than 0 (unset deadline: no deadline)\n"
+            "deadline 200ms on every call\n"
+            "Hello Slow (1 of 2)\n"
+            "DEADLINE_EXCEEDED: Deadline Exceeded\n");
 }
 
 TEST(ReplPiped, EndOfInputEndsAChatThenTheSession) {
@@ -102,7 +209,7 @@ TEST(ReplPiped, TheTestKnobFlagsApplyToItsCallsToo) {
 TEST(ReplPiped, ErrorsOfAStreamAreReportedAndTheSessionGoesOn) {
   TestServer server;
   const auto result = RunProgram({GREETER_CLIENT_BIN, "--target", server.target(), "repl"},
-                                 "set deadline 200ms\nstream Slow 3 5000\nhello Fast\n");
+                                 "set deadline 200ms\nstream Slow 3 5s\nhello Fast\n");
   EXPECT_EQ(result.out,
             "deadline 200ms on every call\n"
             "Hello Slow (1 of 3)\n"

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "tests/support/child_process.h"
 #include "tests/support/pty_process.h"
 #include "tests/support/test_server.h"
 
@@ -13,6 +14,8 @@ namespace {
 constexpr auto kReadyPrompt = "ready\x1b[0m> ";
 constexpr auto kCtrlC = "\x03";
 constexpr auto kCtrlD = "\x04";
+constexpr auto kUp = "\x1b[A";
+constexpr auto kBackspace = "\x7f";
 
 class ReplTerminal : public ::testing::Test {
  protected:
@@ -24,10 +27,15 @@ class ReplTerminal : public ::testing::Test {
   }
   void TearDown() override { std::filesystem::remove_all(home_); }
 
-  std::unique_ptr<PtyProcess> StartClient(const std::string& target) {
+  std::unique_ptr<PtyProcess> StartClient(const std::string& target,
+                                          const std::vector<std::string>& flags = {}) {
+    std::vector<std::string> argv{GREETER_CLIENT_BIN, "--target", target};
+    argv.insert(argv.end(), flags.begin(), flags.end());
     auto client = std::make_unique<PtyProcess>(
-        std::vector<std::string>{GREETER_CLIENT_BIN, "--target", target},
-        std::vector<std::string>{"HOME=" + home_.string(), "TERM=xterm", "XDG_STATE_HOME="});
+        argv,
+        // No locale set, as on a fresh server or in a container: UTF-8 must work all the same.
+        std::vector<std::string>{"HOME=" + home_.string(), "TERM=xterm",
+                                 "XDG_STATE_HOME=", "LANG=", "LC_ALL=", "LC_CTYPE="});
     EXPECT_TRUE(client->WaitFor(kReadyPrompt, 10s)) << client->output();
     return client;
   }
@@ -87,10 +95,111 @@ TEST_F(ReplTerminal, AFullSessionOfEveryCommand) {
   EXPECT_TRUE(std::filesystem::exists(home_ / ".local/state/greeter/history"));
 }
 
+TEST_F(ReplTerminal, NonAsciiLettersTypedKeyByKeyAreSentEditedAndRecalledIntact) {
+  TestServer server;
+  auto client = StartClient(server.target());
+  ASSERT_TRUE(client->TypeKeyByKey("hello Zoë", 2s)) << client->output();
+  client->Type("\r");
+  EXPECT_TRUE(client->WaitFor("Hello Zoë\r\n", 5s)) << client->output();
+  EXPECT_TRUE(client->WaitFor(kReadyPrompt, 5s));
+
+  ASSERT_TRUE(client->TypeKeyByKey("hello 世界", 2s)) << client->output();
+  client->Type("\r");
+  EXPECT_TRUE(client->WaitFor("Hello 世界\r\n", 5s)) << client->output();
+  EXPECT_TRUE(client->WaitFor(kReadyPrompt, 5s));
+
+  // Recalled from history, one Backspace takes one character (not one byte) of it.
+  client->Type(kUp);
+  EXPECT_TRUE(client->WaitFor("hello 世界", 5s)) << client->output();
+  client->Type(kBackspace);
+  ASSERT_TRUE(client->TypeKeyByKey("人", 2s)) << client->output();
+  client->Type("\r");
+  EXPECT_TRUE(client->WaitFor("Hello 世人\r\n", 5s)) << client->output();
+  EXPECT_TRUE(client->WaitFor(kReadyPrompt, 5s));
+
+  // Three lines back is the first one, intact. (libedit redraws only what differs from the
+  // line shown, so the screen shows no whole "hello Zoë" to wait for: the reply tells.)
+  client->Type(std::string(kUp) + kUp + kUp + "\r");
+  EXPECT_TRUE(client->WaitFor("Hello Zoë\r\n", 5s)) << client->output();
+}
+
+TEST_F(ReplTerminal, AChatTheServerRefusesReturnsToTheCommandPromptSayingSo) {
+  TestServer server;
+  ChildProcess alice(
+      {GREETER_CLIENT_BIN, "--target", server.target(), "chat", "Alice", "--room", "lobby"});
+  ASSERT_EQ(alice.ReadStdoutLine(5s), "Hello Alice, welcome to lobby (nobody else is here)");
+  auto client = StartClient(server.target());
+
+  client->Type("chat Alice lobby\r");
+  EXPECT_TRUE(
+      client->WaitFor("left lobby: ALREADY_EXISTS: name: Alice is already in room lobby", 5s))
+      << client->output();
+  // The command prompt is back before anything more is typed.
+  EXPECT_TRUE(client->WaitFor(kReadyPrompt, 5s)) << client->output();
+
+  client->Type("chat \"\" lobby\r");
+  EXPECT_TRUE(client->WaitFor(
+      "left lobby: INVALID_ARGUMENT: name: must be 1 to 256 bytes of UTF-8, got 0", 5s))
+      << client->output();
+  EXPECT_TRUE(client->WaitFor(kReadyPrompt, 5s)) << client->output();
+
+  client->Type("hello Bob\r");  // a command, not a line said to the room
+  EXPECT_TRUE(client->WaitFor("Hello Bob\r\n", 5s)) << client->output();
+}
+
+TEST_F(ReplTerminal, AChatTheServerEndsReturnsToTheCommandPromptSayingSo) {
+  TestServer server;
+  auto client = StartClient(server.target(), {"--fail", "ABORTED:enough", "--fail-after", "2"});
+  client->Type("chat A\r");
+  EXPECT_TRUE(client->WaitFor("Hello A\r\n", 5s)) << client->output();
+  client->Type("B\r");
+  EXPECT_TRUE(client->WaitFor("Hello B\r\n", 5s)) << client->output();
+  EXPECT_TRUE(client->WaitFor("left the chat: ABORTED: enough", 5s)) << client->output();
+  EXPECT_TRUE(client->WaitFor(kReadyPrompt, 5s)) << client->output();
+  client->Type("help hello\r");
+  EXPECT_TRUE(client->WaitFor("usage: hello NAME", 5s)) << client->output();
+}
+
+TEST_F(ReplTerminal, TabInAChatDoesNotCompleteACommandName) {
+  TestServer server;
+  auto client = StartClient(server.target());
+  client->Type("chat Me\r");
+  EXPECT_TRUE(client->WaitFor("Hello Me\r\n", 5s)) << client->output();
+  client->Type("tou\t\r");  // at the command prompt, Tab would make it "tour "
+  EXPECT_TRUE(client->WaitFor("Hello tou\r\n", 5s)) << client->output();
+  client->Type("/leave\r");
+  EXPECT_TRUE(client->WaitFor("OK: 2 replies", 5s)) << client->output();
+}
+
+TEST_F(ReplTerminal, OnlyCommandLinesGoIntoTheHistory) {
+  TestServer server;
+  auto client = StartClient(server.target());
+  client->Type("collect\r");
+  EXPECT_TRUE(client->WaitFor("name", 5s)) << client->output();
+  client->Type("Ada\r\r");
+  EXPECT_TRUE(client->WaitFor("Hello Ada (1 name)", 5s)) << client->output();
+  EXPECT_TRUE(client->WaitFor(kReadyPrompt, 5s));
+  client->Type("chat Me\r");
+  EXPECT_TRUE(client->WaitFor("Hello Me\r\n", 5s)) << client->output();
+  client->Type("Bob\r");
+  EXPECT_TRUE(client->WaitFor("Hello Bob\r\n", 5s)) << client->output();
+  client->Type("/leave\r");
+  EXPECT_TRUE(client->WaitFor("OK: 2 replies", 5s)) << client->output();
+  EXPECT_TRUE(client->WaitFor(kReadyPrompt, 5s));
+
+  // Two lines back is "collect", not the chat's "Bob" nor the name "Ada".
+  client->Type(std::string(kUp) + kUp + "\r");
+  EXPECT_TRUE(client->WaitFor("name", 5s)) << client->output();
+  client->Type("Grace\r\r");
+  EXPECT_TRUE(client->WaitFor("Hello Grace (1 name)", 5s)) << client->output();
+  client->Type(std::string(kUp) + "\r");  // one line back: "collect" again
+  EXPECT_TRUE(client->WaitFor("name", 5s)) << client->output();
+}
+
 TEST_F(ReplTerminal, CtrlCCancelsASlowStreamAndThePromptComesBackAtOnce) {
   TestServer server;
   auto client = StartClient(server.target());
-  client->Type("stream Slow 100 10000\r");
+  client->Type("stream Slow 100 10s\r");
   EXPECT_TRUE(client->WaitFor("Hello Slow (1 of 100)", 5s)) << client->output();
   client->Type(kCtrlC);  // the server now waits 10 s for the next reply
   EXPECT_TRUE(client->WaitFor("CANCELLED by Ctrl-C after 1 reply", 2s)) << client->output();

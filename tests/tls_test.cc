@@ -114,6 +114,17 @@ TEST_F(Tls, AKeyThatIsNotTheCertificatesIsRefusedSayingSo) {
       << refused.err;
 }
 
+TEST_F(Tls, AClientCertificateWithoutItsKeyOrAKeyWithoutItsCertificateExitsTwoNamingBoth) {
+  for (const auto& [flag, file, message] :
+       {std::tuple{"--cert", "client.pem", "--cert requires --key"},
+        std::tuple{"--key", "client-key.pem", "--key requires --cert"}}) {
+    const auto refused = RunProgram({GREETER_CLIENT_BIN, "--target", "127.0.0.1:1", "--ca",
+                                     File("ca.pem"), flag, File(file), "hello", "Alice"});
+    EXPECT_EQ(refused.exit_code, 2) << flag << ": " << refused.err;
+    EXPECT_NE(refused.err.find(message), std::string::npos) << refused.err;
+  }
+}
+
 TEST(TlsFlags, PlaintextOnANonLoopbackAddressWarns) {
   ChildProcess server({GREETER_SERVER_BIN, "--listen", "0.0.0.0:0"});
   ASSERT_TRUE(server.ReadStdoutLine(10s)) << server.stderr_text();

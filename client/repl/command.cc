@@ -3,10 +3,18 @@
 #include <charconv>
 
 #include "client/call_settings.h"
+#include "client/input_text.h"
 #include "common/duration.h"
+#include "common/utf8.h"
 
 namespace greeter::repl {
 namespace {
+
+// The name of a command refused before it is sent: not UTF-8, or only white space.
+std::optional<std::string> NameProblem(std::string_view name) {
+  if (auto problem = Utf8Problem("name", name)) return problem;
+  return BlankNameProblem("name", name);
+}
 
 // Splits on blanks; "double quotes" keep a name with spaces in one word.
 std::optional<std::vector<std::string>> Words(std::string_view line) {
@@ -58,8 +66,8 @@ const std::vector<CommandSpec>& Commands() {
   static const std::vector<CommandSpec> kCommands = {
       {"hello", "hello NAME", "unary call: one request, one reply"},
       {"stream", "stream NAME [COUNT] [INTERVAL]",
-       "server streaming: COUNT replies (default 3), INTERVAL apart (default 100ms; a number "
-       "is milliseconds)"},
+       "server streaming: COUNT replies (default 3), INTERVAL apart (default 100ms; e.g. "
+       "250ms, 1s; a bare number is seconds)"},
       {"collect", "collect",
        "client streaming: type one name per line; an empty line or Ctrl-D sends the half-close "
        "and shows the one reply"},
@@ -72,7 +80,8 @@ const std::vector<CommandSpec>& Commands() {
        "this client's channel as gRPC's channelz counts it: calls, the connection, streams and "
        "messages on it; then the deadline and headers"},
       {"set", "set deadline DURATION | set header KEY=VALUE",
-       "a deadline for every call (e.g. 2s, 500ms), or a header sent with every call"},
+       "a deadline for every call (e.g. 2s, 500ms; a bare number is seconds), or a header "
+       "sent with every call"},
       {"unset", "unset deadline | unset header KEY | unset headers",
        "remove the deadline, one header, or every header"},
       {"help", "help [COMMAND]", "this list, or one command's usage"},
@@ -91,31 +100,28 @@ ParsedLine ParseCommand(std::string_view line) {
   if (verb == "hello" || verb == "tour") {
     if (arguments == 0) return UsageError(verb);
     std::string name = Rest(*words, 1);
+    if (auto problem = NameProblem(name)) return Error(*problem);
     if (verb == "hello") return {Hello{std::move(name)}, ""};
     return {Tour{std::move(name)}, ""};
   }
   if (verb == "chat") {
     if (arguments == 0 || arguments > 2) return UsageError(verb);
-    return {Chat{(*words)[1], arguments == 2 ? (*words)[2] : ""}, ""};
+    Chat chat{(*words)[1], arguments == 2 ? (*words)[2] : ""};
+    if (auto problem = NameProblem(chat.name)) return Error(*problem);
+    if (auto problem = Utf8Problem("room", chat.room)) return Error(*problem);
+    return {std::move(chat), ""};
   }
   if (verb == "stream") {
     if (arguments == 0 || arguments > 3) return UsageError(verb);
     Stream stream{(*words)[1], std::nullopt, std::nullopt};
+    if (auto problem = NameProblem(stream.name)) return Error(*problem);
     if (arguments >= 2) {
       stream.count = Number((*words)[2]);
       if (!stream.count) return Error("stream: COUNT must be a whole number, got " + (*words)[2]);
     }
     if (arguments == 3) {
-      const std::string& interval = (*words)[3];
-      if (auto milliseconds = Number(interval)) {
-        stream.interval_ms = *milliseconds;
-      } else if (auto duration = ParseDuration(interval);
-                 duration && duration->count() <= UINT32_MAX) {
-        stream.interval_ms = static_cast<uint32_t>(duration->count());
-      } else {
-        return Error("stream: INTERVAL must be milliseconds or a duration like 250ms, got " +
-                     interval);
-      }
+      stream.interval_ms = ParseDurationMs32((*words)[3]);
+      if (!stream.interval_ms) return Error(NotADuration("stream: INTERVAL", (*words)[3]));
     }
     return {std::move(stream), ""};
   }
@@ -135,8 +141,9 @@ ParsedLine ParseCommand(std::string_view line) {
     const std::string& value = (*words)[2];
     if (key == "deadline") {
       const auto deadline = ParseDuration(value);
-      if (!deadline || deadline->count() == 0) {
-        return Error("set deadline: not a duration: " + value + " (use e.g. 500ms, 2s)");
+      if (!deadline) return Error(NotADuration("set deadline", value));
+      if (deadline->count() == 0) {  // it would race the call: OK or DEADLINE_EXCEEDED
+        return Error("set deadline: must be more than 0 (unset deadline: no deadline)");
       }
       return {SetDeadline{*deadline}, ""};
     }

@@ -14,11 +14,15 @@ class Console {
   // Receives each line asked for; nothing at the end of input (Ctrl-D, or EOF of a pipe).
   using LineHandler = std::function<void(std::optional<std::string> line)>;
 
+  // What a line is for. Only commands are completed with Tab and kept in the history: a chat's
+  // texts and a collect's names are not commands to recall.
+  enum class LineKind { kCommand, kText };
+
   virtual ~Console() = default;
 
   // Shows `prompt` and delivers the next line to the handler, once. Until then, Print keeps
   // the line being typed intact below whatever it prints.
-  virtual void ReadLine(std::string prompt) = 0;
+  virtual void ReadLine(std::string prompt, LineKind kind) = 0;
   // Stops reading the line asked for, if any, dropping what was typed (Ctrl-C): its handler
   // is not called.
   virtual void CancelLine() = 0;

@@ -4,12 +4,14 @@
 #include <cstdio>
 #include <thread>
 
+#include "client/input_text.h"
+
 namespace greeter::repl {
 
 PipedConsole::PipedConsole(asio::io_context& io, std::istream& input) : io_(io) {
   // Detached: the process may end while it is blocked in a read.
   std::thread([this, &input] {
-    for (std::string line; std::getline(input, line);) {
+    for (std::string line; ReadInputLine(input, line);) {
       asio::post(io_, [this, line = std::move(line)]() mutable {
         lines_.push_back(std::move(line));
         Deliver();
@@ -22,7 +24,7 @@ PipedConsole::PipedConsole(asio::io_context& io, std::istream& input) : io_(io) 
   }).detach();
 }
 
-void PipedConsole::ReadLine(std::string) {
+void PipedConsole::ReadLine(std::string, LineKind) {
   wanted_ = true;
   Deliver();
 }

@@ -15,7 +15,7 @@ class PipedConsole final : public Console {
  public:
   PipedConsole(asio::io_context& io, std::istream& input);
 
-  void ReadLine(std::string prompt) override;
+  void ReadLine(std::string prompt, LineKind kind) override;
   void CancelLine() override { wanted_ = false; }
   void SetPrompt(std::string) override {}
   void Print(std::string_view text) override;

@@ -6,6 +6,7 @@
 #include "client/channelz_reader.h"
 #include "client/channelz_report.h"
 #include "client/client_stream_call.h"
+#include "client/input_text.h"
 #include "client/repl/call_summary.h"
 #include "client/repl/connection_watcher.h"
 #include "client/reply_printer.h"
@@ -13,7 +14,9 @@
 #include "client/status_row.h"
 #include "client/tour.h"
 #include "client/unary_call.h"
+#include "common/command_line.h"
 #include "common/duration.h"
+#include "common/utf8.h"
 
 namespace greeter::repl {
 namespace {
@@ -77,7 +80,9 @@ std::string ReplSession::PromptText() const {
 }
 
 void ReplSession::Prompt() {
-  if (!quitting_) console_.ReadLine(PromptText());
+  if (quitting_) return;
+  console_.ReadLine(PromptText(), mode_ == Mode::kCommand ? Console::LineKind::kCommand
+                                                          : Console::LineKind::kText);
 }
 
 void ReplSession::OnConnectivity(grpc_connectivity_state state) {
@@ -100,6 +105,7 @@ void ReplSession::OnLine(std::optional<std::string> line) {
       }
       const ParsedLine parsed = ParseCommand(*line);
       if (!parsed.command) {
+        Failed(kUsageExitCode);
         Print(parsed.error + "\n");
         Prompt();
         return;
@@ -108,12 +114,12 @@ void ReplSession::OnLine(std::optional<std::string> line) {
       return;
     }
     case Mode::kCollect:
-      if (!line || line->empty()) {  // the half-close: now the server replies
+      if (!line || IsBlank(*line)) {  // the half-close: now the server replies
         call_->close();
         mode_ = Mode::kCall;
         return;
       }
-      SendLine(std::move(*line));
+      SendLine("name", std::move(*line));
       Prompt();
       return;
     case Mode::kChat:
@@ -122,7 +128,7 @@ void ReplSession::OnLine(std::optional<std::string> line) {
         mode_ = Mode::kCall;
         return;
       }
-      if (!line->empty()) SendLine(std::move(*line));
+      if (!IsBlank(*line)) SendLine(call_->room.empty() ? "name" : "text", std::move(*line));
       Prompt();
       return;
     case Mode::kCall:
@@ -130,7 +136,14 @@ void ReplSession::OnLine(std::optional<std::string> line) {
   }
 }
 
-void ReplSession::SendLine(std::string line) { call_->send(std::move(line)); }
+void ReplSession::SendLine(std::string_view field, std::string line) {
+  if (auto problem = Utf8Problem(field, line)) {  // protobuf would not send it
+    Failed(kUsageExitCode);
+    Print(*problem + "\n");
+    return;
+  }
+  call_->send(std::move(line));
+}
 
 void ReplSession::Execute(const Command& command) {
   std::visit(
@@ -208,10 +221,25 @@ void ReplSession::OnCallDone(uint64_t id, const grpc::Status& status) {
   EndCall(status, false);
 }
 
+void ReplSession::Failed(int exit_code) {
+  if (exit_code_ == 0) exit_code_ = exit_code;
+}
+
 void ReplSession::EndCall(const grpc::Status& status, bool cancelled_by_user) {
+  if (!status.ok()) Failed(ExitCodeFor(status));
   FinishedCall finished{status, std::chrono::steady_clock::now() - call_->start, call_->replies,
                         call_->streamed_replies, cancelled_by_user};
-  const std::string summary = CallSummary(finished, console_.interactive());
+  std::string summary = CallSummary(finished, console_.interactive());
+  // The server ended a chat or collect while the prompt still took its lines: say that it is
+  // over, as the prompt turns back into the command prompt. (Scripts print the bare summary:
+  // whether their next line was read in time is a race.)
+  const bool ended_under_the_user = mode_ == Mode::kChat || mode_ == Mode::kCollect;
+  if (ended_under_the_user && !cancelled_by_user && console_.interactive()) {
+    const std::string what = mode_ == Mode::kCollect ? "collect"
+                             : call_->room.empty()   ? "the chat"
+                                                     : call_->room;
+    summary = "left " + what + ": " + summary;
+  }
   if (!summary.empty()) Print(summary + "\n");
   call_.reset();
   mode_ = Mode::kCommand;

@@ -30,6 +30,9 @@ class ReplSession {
   void OnInterrupt();
   void OnConnectivity(grpc_connectivity_state state);
   void Quit();
+  // The exit status a script earns: its first failure's, kUsageExitCode for a line that could
+  // not be run, 64 + the code for a call that failed (as a one-shot command's); 0 for none.
+  int exit_code() const { return exit_code_; }
 
  private:
   enum class Mode {
@@ -67,8 +70,10 @@ class ReplSession {
   CallHandlers HandlersFor(uint64_t id);
   void OnReply(uint64_t id, const greet::HelloReply& reply);
   void OnCallDone(uint64_t id, const grpc::Status& status);
-  void SendLine(std::string line);
+  // Sends a typed line of a collect or chat, unless it is not UTF-8: `field` is what it is.
+  void SendLine(std::string_view field, std::string line);
   void EndCall(const grpc::Status& status, bool cancelled_by_user);
+  void Failed(int exit_code);  // remembers the first failure
 
   asio::io_context& io_;
   std::shared_ptr<grpc::Channel> channel_;
@@ -82,6 +87,7 @@ class ReplSession {
   std::optional<ActiveCall> call_;
   uint64_t last_call_id_ = 0;
   bool quitting_ = false;
+  int exit_code_ = 0;
 
   asio::steady_timer status_timer_{io_};  // status: looking again until streams have ended
 

@@ -13,6 +13,7 @@
 #include "client/repl/piped_console.h"
 #include "client/repl/repl_session.h"
 #include "client/repl/terminal_console.h"
+#include "client/repl/utf8_locale.h"
 
 namespace greeter::repl {
 
@@ -34,6 +35,7 @@ int RunRepl(const std::string& target, std::shared_ptr<grpc::Channel> channel,
 
   std::unique_ptr<Console> console;
   if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
+    UseUtf8CharacterLocale();  // before libedit starts: it reads the locale once
     console = std::make_unique<TerminalConsole>(io, HistoryFile());
   } else {
     console = std::make_unique<PipedConsole>(io, std::cin);
@@ -61,9 +63,11 @@ int RunRepl(const std::string& target, std::shared_ptr<grpc::Channel> channel,
 
   session.Start();
   io.run();
+  // A person saw each failure as it happened; a script is told by the exit status.
+  const int exit_code = console->interactive() ? 0 : session.exit_code();
   console.reset();  // restores the terminal and saves the history
   std::cout.flush();
-  return 0;
+  return exit_code;
 }
 
 }  // namespace greeter::repl

@@ -10,8 +10,9 @@
 namespace greeter::repl {
 
 // Runs the interactive client on `channel` (to `target`) until quit, Ctrl-D or end of input;
-// returns the exit status. A terminal gets line editing, history and a live prompt; anything else
-// is read as a script, quietly and deterministically.
+// returns the exit status: 0 at a terminal; for a script, its first failure's (2 for a line it
+// could not run, 64 + the code for a failed call), 0 if none. A terminal gets line editing,
+// history and a live prompt; anything else is read as a script, quietly and deterministically.
 int RunRepl(const std::string& target, std::shared_ptr<grpc::Channel> channel,
             const CallSettings& settings);
 

@@ -24,15 +24,16 @@ char* NextCandidate(const char*, int state) {
   return strdup(completion_candidates[next++].c_str());
 }
 
-char** Complete(const char* word, int start, int) {
+}  // namespace
+
+char** TerminalConsole::Complete(const char* word, int start, int) {
   rl_attempted_completion_over = 1;  // never fall back to file names
+  if (active_console->kind_ != Console::LineKind::kCommand) return nullptr;  // a text or name
   completion_candidates =
       Completions(std::string_view(rl_line_buffer, static_cast<size_t>(start)), word);
   if (completion_candidates.empty()) return nullptr;
   return rl_completion_matches(word, NextCandidate);
 }
-
-}  // namespace
 
 TerminalConsole::TerminalConsole(asio::io_context& io, std::string history_file)
     : input_(io, ::dup(STDIN_FILENO)), history_file_(std::move(history_file)) {
@@ -56,8 +57,15 @@ TerminalConsole::~TerminalConsole() {
   active_console = nullptr;
 }
 
-void TerminalConsole::ReadLine(std::string prompt) {
+void TerminalConsole::ReadLine(std::string prompt, LineKind kind) {
+  if (reading_) {
+    // A new line under a new prompt (a chat the server ended gives way to a command): libedit
+    // draws a prompt only when it starts reading, and what was typed was for the old one.
+    std::fputs("\r\x1b[K", stdout);
+    StopReading();
+  }
   prompt_ = std::move(prompt);
+  kind_ = kind;
   reading_ = true;
   rl_callback_handler_install(prompt_.c_str(), OnLibeditLine);
   WaitForKeys();
@@ -77,7 +85,7 @@ void TerminalConsole::OnLibeditLine(char* line) {
   std::optional<std::string> text;
   if (line != nullptr) {
     text = line;
-    if (!text->empty()) add_history(line);
+    if (!text->empty() && console.kind_ == LineKind::kCommand) add_history(line);
     std::free(line);
   } else {
     std::fputs("\n", stdout);  // Ctrl-D leaves the cursor after the prompt

@@ -18,7 +18,7 @@ class TerminalConsole final : public Console {
   TerminalConsole(asio::io_context& io, std::string history_file);
   ~TerminalConsole() override;
 
-  void ReadLine(std::string prompt) override;
+  void ReadLine(std::string prompt, LineKind kind) override;
   void CancelLine() override;
   void SetPrompt(std::string prompt) override;
   void Print(std::string_view text) override;
@@ -26,12 +26,14 @@ class TerminalConsole final : public Console {
 
  private:
   static void OnLibeditLine(char* line);
+  static char** Complete(const char* word, int start, int end);  // Tab
   void WaitForKeys();
   void StopReading();
 
   asio::posix::stream_descriptor input_;
   std::string history_file_;
   std::string prompt_;
+  LineKind kind_ = LineKind::kCommand;
   bool reading_ = false;
 };
 

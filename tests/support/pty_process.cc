@@ -45,6 +45,19 @@ void PtyProcess::Type(const std::string& keys) {
   }
 }
 
+bool PtyProcess::TypeKeyByKey(const std::string& text, std::chrono::milliseconds timeout_per_key) {
+  for (size_t at = 0; at < text.size();) {
+    // A UTF-8 character is its lead byte and the continuation bytes (10xxxxxx) after it.
+    size_t end = at + 1;
+    while (end < text.size() && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) ++end;
+    const std::string key = text.substr(at, end - at);
+    Type(key);
+    if (!WaitFor(key, timeout_per_key)) return false;
+    at = end;
+  }
+  return true;
+}
+
 bool PtyProcess::Pump(std::chrono::milliseconds timeout) {
   pollfd entry{master_fd_, POLLIN, 0};
   if (poll(&entry, 1, static_cast<int>(timeout.count())) <= 0) return false;

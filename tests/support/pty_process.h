@@ -18,6 +18,9 @@ class PtyProcess {
   PtyProcess& operator=(const PtyProcess&) = delete;
 
   void Type(const std::string& keys);
+  // Types `text` as a person does, one key (one UTF-8 character) at a time, each after the
+  // terminal has echoed the one before; returns whether every key was echoed in time.
+  bool TypeKeyByKey(const std::string& text, std::chrono::milliseconds timeout_per_key);
   // Waits until `text` appears in the output after what earlier waits consumed; returns
   // whether it did. The output up to and including it counts as consumed.
   bool WaitFor(const std::string& text, std::chrono::milliseconds timeout);

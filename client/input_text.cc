@@ -1,0 +1,24 @@
+#include "client/input_text.h"
+
+#include <algorithm>
+
+namespace greeter {
+
+bool ReadInputLine(std::istream& input, std::string& line) {
+  if (!std::getline(input, line)) return false;
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return true;
+}
+
+bool IsBlank(std::string_view text) {
+  return std::all_of(text.begin(), text.end(), [](char c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
+  });
+}
+
+std::optional<std::string> BlankNameProblem(std::string_view field, std::string_view name) {
+  if (name.empty() || !IsBlank(name)) return std::nullopt;
+  return std::string(field) + ": only white space (a name needs a letter or sign)";
+}
+
+}  // namespace greeter
