@@ -10,6 +10,7 @@
 
 #include "client/channel.h"
 #include "client/client_flags.h"
+#include "client/grpc_log.h"
 #include "client/health_check.h"
 #include "client/input_text.h"
 #include "client/one_shot_commands.h"
@@ -21,6 +22,7 @@
 #include "common/utf8.h"
 
 int main(int argc, char** argv) {
+  greeter::RouteGrpcLogThroughTool();  // before gRPC starts: its first lines too
   greeter::ClientFlags flags;
   CLI::App app{"greeter-client: calls greet.Greeter in each of the four gRPC call shapes."};
   app.require_subcommand(0, 1);

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <sstream>
+
 #include "tests/support/child_process.h"
 #include "tests/support/test_server.h"
 
@@ -136,6 +138,18 @@ TEST_F(ClientCli, AZeroDeadlineIsRefusedAsInTheRepl) {
   EXPECT_EQ(result.exit_code, 2) << result.err;
   EXPECT_EQ(result.err,
             "greeter-client: --deadline: must be more than 0 (leave it out: no deadline)\n");
+}
+
+TEST_F(ClientCli, GrpcsOwnLogLinesComeInTheToolsFormat) {
+  // TLS to a plaintext server: gRPC logs the failed handshake itself, besides the call's status.
+  const auto run = Client({"--tls", "--deadline", "2s", "hello", "A"});
+  EXPECT_EQ(run.exit_code, 64 + 14) << run.err;
+  std::istringstream lines(run.err);
+  for (std::string line; std::getline(lines, line);) {
+    EXPECT_TRUE(line.starts_with("greeter-client: "))
+        << "a line not in the tool's format: " << line;
+  }
+  EXPECT_NE(run.err.find("greeter-client: grpc: Handshake failed"), std::string::npos) << run.err;
 }
 
 TEST_F(ClientCli, FailAfterWithoutFailIsRefused) {
