@@ -156,8 +156,8 @@ grpc::Status RunTour(CommandEnvironment& env, const std::string& name) {
                [&](std::string_view, const grpc::Status& failure) {
                  env.printer.Note("  failed: " + StatusText(failure));
                },
-               [&](const grpc::Status& first_failure, const std::set<std::string>& peers) {
-                 env.printer.Note(TourConclusion(peers));
+               [&](const grpc::Status& first_failure, const TourConnections& seen) {
+                 env.printer.Note(TourConclusion(seen));
                  done.set_value(first_failure);
                },
                [&](std::string_view, const Metadata& initial, const Metadata& trailing) {

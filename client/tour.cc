@@ -49,7 +49,8 @@ CallHandlers Tour::StepHandlers(size_t step, const char* method) {
   return {[self, method](const greet::HelloReply& reply) {
             {
               std::lock_guard lock(self->mutex_);
-              if (reply.has_call()) self->peers_.insert(reply.call().peer());
+              ++self->seen_.replies;
+              if (reply.has_call()) self->seen_.peers.insert(reply.call().peer());
             }
             if (self->handlers_.on_reply) self->handlers_.on_reply(method, reply);
           },
@@ -76,7 +77,7 @@ void Tour::RunStep(size_t step) {
   }
   if (stop) {
     // Steps are sequential: nothing else touches these now.
-    if (handlers_.on_done) handlers_.on_done(first_failure_, peers_);
+    if (handlers_.on_done) handlers_.on_done(first_failure_, seen_);
     return;
   }
   static constexpr const char* kHeadings[] = {
@@ -132,8 +133,14 @@ void Tour::RunStep(size_t step) {
   if (cancel_now) cancel();
 }
 
-std::string TourConclusion(const std::set<std::string>& peers) {
-  if (peers.empty()) return "The server reported no connection (no call got a reply).";
+std::string TourConclusion(const TourConnections& seen) {
+  const auto& peers = seen.peers;
+  if (seen.replies == 0) return "No call got a reply, so nothing can be said of the connection.";
+  if (peers.empty()) {
+    return "The server does not report where calls come from (greeter-server does, in "
+           "HelloReply.call), so which connection each call used cannot be told from here; "
+           "`status` shows this client's channel.";
+  }
   if (peers.size() == 1) {
     return "All four calls shared one connection: the server saw each come from " + *peers.begin() +
            ".";

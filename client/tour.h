@@ -15,6 +15,14 @@ namespace greeter {
 // The tour: the four call shapes one after another on one stub (so one channel), each step
 // starting when the one before has ended. Every request asks for the server's view of the call,
 // so the tour can tell whether all four shared one connection.
+// What the tour's replies said of the connection: every client address the server reported
+// (greeter-server reports it in HelloReply.call; another server may not), and how many replies
+// came at all.
+struct TourConnections {
+  std::set<std::string> peers;
+  size_t replies = 0;
+};
+
 class Tour : public std::enable_shared_from_this<Tour> {
  public:
   struct Step {
@@ -26,9 +34,8 @@ class Tour : public std::enable_shared_from_this<Tour> {
     std::function<void(const Step& step)> on_step;
     std::function<void(std::string_view method, const greet::HelloReply& reply)> on_reply;
     std::function<void(std::string_view method, const grpc::Status& failure)> on_failure;
-    // Last. `peers` holds every client address the server reported.
-    std::function<void(const grpc::Status& first_failure, const std::set<std::string>& peers)>
-        on_done;
+    // Last, with what the replies said of the connection.
+    std::function<void(const grpc::Status& first_failure, const TourConnections& seen)> on_done;
     // Optional: each step's server metadata, after its replies and before its on_failure.
     std::function<void(std::string_view method, const Metadata& initial, const Metadata& trailing)>
         on_metadata = {};
@@ -54,11 +61,11 @@ class Tour : public std::enable_shared_from_this<Tour> {
   size_t current_step_ = 0;
   std::function<void()> cancel_step_;
   bool cancelled_ = false;
-  std::set<std::string> peers_;
+  TourConnections seen_;
   grpc::Status first_failure_;
 };
 
 // "All four calls shared one connection: ..." or how many connections they used.
-std::string TourConclusion(const std::set<std::string>& peers);
+std::string TourConclusion(const TourConnections& seen);
 
 }  // namespace greeter

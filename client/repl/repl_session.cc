@@ -340,8 +340,8 @@ void ReplSession::StartTour(const Tour& command) {
        on_io([this](std::string_view, const grpc::Status& failure) {
          Print("  failed: " + StatusText(failure) + "\n");
        }),
-       on_io([this](const grpc::Status& first_failure, const std::set<std::string>& peers) {
-         Print(TourConclusion(peers) + "\n");
+       on_io([this](const grpc::Status& first_failure, const TourConnections& seen) {
+         Print(TourConclusion(seen) + "\n");
          EndCall(first_failure, false);
        })});
   call.cancel = [tour] { tour->Cancel(); };

@@ -135,6 +135,16 @@ if start_server "seed server" node "$HERE/seed_server.js" 127.0.0.1:0; then
       "got exit $RC, stdout '$OUT'" "stderr: $ERR"
   fi
 
+  # The tour's unary step gets a reply; the seed does not say where calls come from, and the
+  # tour must say that, not that no call got a reply.
+  run "$CLIENT_BIN" --target "$SERVER_ADDR" tour Ada
+  if [[ $OUT$ERR == *"Hello Ada"* && $OUT$ERR == *"does not report where calls come from"* ]]; then
+    pass "seed server + C++ client: tour says the server does not report the connection"
+  else
+    fail "seed server + C++ client: tour says the server does not report the connection" \
+      "got exit $RC, stdout '$OUT'" "stderr: $ERR"
+  fi
+
   stop_server "seed server"
 fi
 
