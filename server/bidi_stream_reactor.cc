@@ -72,6 +72,9 @@ BidiStreamReactor::RoomAction BidiStreamReactor::TakeRequest() {
     }
     room_ = request_.room();
     member_name_ = request_.name();
+    if (request_.has_resume_after()) {
+      resume_ = Rooms::Resume{request_.resume_after(), request_.resume_epoch()};
+    }
     in_room_ = true;
     return {RoomAction::kJoin, "", nullptr};
   }
@@ -130,7 +133,7 @@ void BidiStreamReactor::Perform(const RoomAction& action) {
   switch (action.kind) {
     case RoomAction::kJoin: {
       Rooms::Handle joined;
-      const auto status = rooms_.Join(room_, member_name_, shared_from_this(), joined);
+      const auto status = rooms_.Join(room_, member_name_, shared_from_this(), resume_, joined);
       bool left_meanwhile = false;
       {
         std::lock_guard lock(mutex_);
@@ -169,9 +172,13 @@ Rooms::Handle BidiStreamReactor::LeaveRoom() {
   return room_handle_;  // none yet while joining: the join then sees in_room_ and leaves
 }
 
-bool BidiStreamReactor::Enqueue(const SharedRoomEvent& event) {
+bool BidiStreamReactor::Enqueue(const SharedRoomEvent& event, bool replayed) {
   std::lock_guard lock(mutex_);
   if (finished_ || call_dead_ || !in_room_) return true;  // on its way out already
+  if (replayed) {
+    events_.push_back({event, ++replies_made_, false});
+    return true;
+  }
   const bool text = event->is_text();
   const size_t behind = text ? texts_queued_ : presence_queued_;
   const size_t limit = text ? limits_.room_member_queue : limits_.room_presence_queue;
@@ -187,7 +194,7 @@ bool BidiStreamReactor::Enqueue(const SharedRoomEvent& event) {
     return false;
   }
   ++(text ? texts_queued_ : presence_queued_);
-  events_.push_back({event, ++replies_made_});
+  events_.push_back({event, ++replies_made_, true});
   return true;
 }
 
@@ -274,7 +281,7 @@ BidiStreamReactor::NextSteps BidiStreamReactor::Advance() {
       if (!events_.empty()) {  // a room's: its bytes are shared, the sequence this member's
         const QueuedEvent& next = events_.front();
         reply_bytes_ = next.event->WireFor(next.sequence);
-        --(next.event->is_text() ? texts_queued_ : presence_queued_);
+        if (next.counted) --(next.event->is_text() ? texts_queued_ : presence_queued_);
         events_.pop_front();
         steps.write_serialized = true;
       } else {

@@ -54,7 +54,7 @@ class BidiStreamReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer,
   void OnCancel() override;
   void OnDone() override;
 
-  bool Enqueue(const SharedRoomEvent& event) override;
+  bool Enqueue(const SharedRoomEvent& event, bool replayed) override;
   void Close(const grpc::Status& status) override;
   void Flush() override;
 
@@ -96,6 +96,7 @@ class BidiStreamReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer,
   struct QueuedEvent {
     SharedRoomEvent event;
     uint32_t sequence;
+    bool counted;  // toward how far behind the member is (not a replayed one)
   };
 
   grpc::CallbackServerContext* context_;
@@ -119,8 +120,9 @@ class BidiStreamReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer,
   uint32_t replies_made_ = 0;
   CallKnobs knobs_;  // from the first request
   bool first_reply_delayed_ = false;
-  std::string room_, member_name_;  // set once, at the join
-  Rooms::Handle room_handle_;       // once joined
+  std::string room_, member_name_;       // set once, at the join
+  Rooms::Handle room_handle_;            // once joined
+  std::optional<Rooms::Resume> resume_;  // the join's, when it resumes
   // Room events queued, texts and presence apart (ServerLimits::room_member_queue,
   // room_presence_queue): how far behind a member is.
   size_t texts_queued_ = 0;

@@ -154,10 +154,16 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->group(rooms);
   app.add_option("--room-queue", options.limits.room_member_queue,
-                 "Events that may wait for one member; a member that falls further behind is "
-                 "cut off with RESOURCE_EXHAUSTED")
+                 "Messages that may wait for one member; a member that falls further behind "
+                 "is cut off with RESOURCE_EXHAUSTED (joins and leaves are counted apart)")
       ->capture_default_str()
       ->check(CLI::Range(1, 1 << 20))
+      ->group(rooms);
+  app.add_option("--room-history", options.limits.room_history,
+                 "Events each room keeps for members that rejoin (HelloRequest.resume_after); "
+                 "0: none")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1 << 20))
       ->group(rooms);
   greeter::AddConnectionFlags(app, options.connection);
   std::string tls_cert, tls_key, tls_client_ca;

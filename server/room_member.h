@@ -17,8 +17,9 @@ class RoomMember {
 
   // Queues one event (shared with the other members). False when the member is too far
   // behind: it is a slow consumer, has cut itself off (it will end with RESOURCE_EXHAUSTED) and
-  // must leave its room.
-  virtual bool Enqueue(const SharedRoomEvent& event) = 0;
+  // must leave its room. A `replayed` event (history, for a member that resumes) does not count
+  // as being behind: the history is bounded by itself.
+  virtual bool Enqueue(const SharedRoomEvent& event, bool replayed = false) = 0;
   // The member's room is closing (the server shuts down): end with `status` once what is
   // queued has been written.
   virtual void Close(const grpc::Status& status) = 0;

@@ -1,5 +1,9 @@
 #include "server/rooms.h"
 
+#include <algorithm>
+#include <deque>
+#include <random>
+
 namespace greeter {
 namespace {
 
@@ -29,11 +33,45 @@ greet::HelloReply LeftEvent(const std::string& room, const std::vector<std::stri
 
 }  // namespace
 
+// A room's epoch: random, so a room begun again (after a restart, or once it emptied) is told
+// apart from the one a member resumes from.
+uint64_t NewEpoch() {
+  static std::mutex mutex;
+  static std::mt19937_64 generator{std::random_device{}()};
+  std::lock_guard lock(mutex);
+  uint64_t epoch = 0;
+  while (epoch == 0) epoch = generator();
+  return epoch;
+}
+
 class Rooms::Room {
  public:
-  explicit Room(std::string name) : name_(std::move(name)) {}
+  Room(std::string name, size_t history_limit)
+      : name_(std::move(name)), epoch_(NewEpoch()), history_limit_(history_limit) {}
 
   const std::string& name() const { return name_; }
+  uint64_t epoch() const { return epoch_; }
+
+  // Queues to `member` what it missed after `resume`, from the history; fills `welcome`'s
+  // account of it. Mutex held, before the member's WELCOME is queued.
+  void Replay(const Resume& resume, uint32_t before, RoomMember& member,
+              greet::HelloReply& welcome) const {
+    if (resume.epoch != epoch_) {
+      welcome.set_history_lost(true);
+      return;
+    }
+    uint32_t replayed = 0;
+    uint32_t oldest = before;  // the oldest event after resume.after still in the history
+    for (const auto& event : history_) {
+      const uint32_t sequence = event->reply().room_sequence();
+      if (sequence <= resume.after || sequence >= before) continue;
+      oldest = std::min(oldest, sequence);
+      member.Enqueue(event, /*replayed=*/true);
+      ++replayed;
+    }
+    welcome.set_replayed_events(replayed);
+    welcome.set_missed_events(oldest - resume.after - 1);
+  }
 
   // Queues `event` with the room's next number to every member. The members it cuts off
   // leave, announced together in one LEFT event; that may cut off more, and so on until it
@@ -41,7 +79,10 @@ class Rooms::Room {
   void Publish(greet::HelloReply event, Touched& touched) {
     while (true) {
       event.set_room_sequence(++last_sequence);
+      event.set_room_epoch(epoch_);
       const auto shared = std::make_shared<const RoomEvent>(std::move(event));
+      history_.push_back(shared);
+      if (history_.size() > history_limit_) history_.pop_front();
       std::vector<std::string> cut_off;
       for (const auto& [name, member] : members) {
         if (!member->Enqueue(shared)) cut_off.push_back(name);
@@ -61,10 +102,14 @@ class Rooms::Room {
 
  private:
   const std::string name_;
+  const uint64_t epoch_;
+  const size_t history_limit_;
+  std::deque<SharedRoomEvent> history_;  // the last history_limit_ events, for resumes
 };
 
 grpc::Status Rooms::Join(const std::string& room_name, const std::string& name,
-                         std::shared_ptr<RoomMember> member, Handle& joined) {
+                         std::shared_ptr<RoomMember> member, std::optional<Resume> resume,
+                         Handle& joined) {
   Touched touched;
   {
     std::lock_guard rooms_lock(mutex_);
@@ -76,7 +121,8 @@ grpc::Status Rooms::Join(const std::string& room_name, const std::string& name,
             grpc::StatusCode::RESOURCE_EXHAUSTED,
             "room: the server has its limit of " + std::to_string(limits_.max_rooms) + " rooms"};
       }
-      found = rooms_.emplace(room_name, std::make_shared<Room>(room_name)).first;
+      found =
+          rooms_.emplace(room_name, std::make_shared<Room>(room_name, limits_.room_history)).first;
     }
     Room& room = *found->second;
     std::lock_guard room_lock(room.mutex);
@@ -89,13 +135,23 @@ grpc::Status Rooms::Join(const std::string& room_name, const std::string& name,
                                                         std::to_string(limits_.max_room_members) +
                                                         " members"};
     }
-    auto welcome =
-        Event(greet::WELCOME, room_name, name, "Hello " + name + ", welcome to " + room_name);
+    if (resume && resume->epoch == room.epoch() && resume->after > room.last_sequence) {
+      return {grpc::StatusCode::INVALID_ARGUMENT,
+              "resume_after: room " + room_name + " has had only " +
+                  std::to_string(room.last_sequence) + " events, got " +
+                  std::to_string(resume->after)};
+    }
+    auto welcome = Event(
+        greet::WELCOME, room_name, name,
+        (resume ? "Hello " + name + ", welcome back to " : "Hello " + name + ", welcome to ") +
+            room_name);
     for (const auto& [present, ignored] : room.members) welcome.add_members(present);
     room.Publish(Event(greet::JOINED, room_name, name, name + " joined"), touched);
     welcome.set_room_sequence(room.last_sequence);  // the join's own number
+    welcome.set_room_epoch(room.epoch());
+    if (resume) room.Replay(*resume, room.last_sequence, *member, welcome);
     room.members.emplace(name, member);
-    member->Enqueue(std::make_shared<const RoomEvent>(std::move(welcome)));  // an empty queue
+    member->Enqueue(std::make_shared<const RoomEvent>(std::move(welcome)));
     touched.push_back(std::move(member));
     joined = found->second;
   }

@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,11 +32,21 @@ class Rooms {
 
   explicit Rooms(const ServerLimits& limits) : limits_(limits) {}
 
+  // Where a member that rejoins left off: the last room_sequence it saw, in which room epoch.
+  struct Resume {
+    uint32_t after = 0;
+    uint64_t epoch = 0;
+  };
+
   // Joins `room` as `name`: the member gets WELCOME (with who is there), the others JOINED,
-  // and `joined` the room. ALREADY_EXISTS for a name taken in that room, RESOURCE_EXHAUSTED
-  // past the room or member limits, UNAVAILABLE once the server is closing.
+  // and `joined` the room. With `resume`, the member first gets the room's events after
+  // resume->after from its history, and the WELCOME says what was replayed and what was
+  // missed. ALREADY_EXISTS for a name taken in that room, RESOURCE_EXHAUSTED past the room or
+  // member limits, INVALID_ARGUMENT for a resume_after past the room's last event, UNAVAILABLE
+  // once the server is closing.
   grpc::Status Join(const std::string& room, const std::string& name,
-                    std::shared_ptr<RoomMember> member, Handle& joined);
+                    std::shared_ptr<RoomMember> member, std::optional<Resume> resume,
+                    Handle& joined);
   // Sends `text` from `name` to everyone in the room, the sender included.
   void Say(const Handle& room, const std::string& name, const std::string& text);
   // Leaves the room if `member` is in it (idempotent); the others are told.

@@ -35,6 +35,7 @@ struct ServerLimits {
   // cannot crowd a reader out: a whole room joining and leaving fits (GreeterServer sets it to
   // twice max_room_members).
   size_t room_presence_queue = 2000;
+  size_t room_history = 1000;  // events a room keeps for members that resume (resume_after)
   std::chrono::milliseconds slow_consumer_grace{2000};  // then a stuck write is cancelled
 };
 
