@@ -145,6 +145,7 @@ int main(int argc, char** argv) {
   greeter::ReplyPrinter printer(std::cout, flags.json);
   printer.ShowMetadata(flags.show_metadata);
   greeter::CommandEnvironment env{*stub, settings, printer, std::cin};
+  env.channel = channel;
 
   grpc::Status status;
   if (*hello) {

@@ -10,6 +10,7 @@
 #include "client/bidi_call.h"
 #include "client/client_stream_call.h"
 #include "client/input_text.h"
+#include "client/room_chat.h"
 #include "client/server_stream_call.h"
 #include "client/tour.h"
 #include "client/unary_call.h"
@@ -129,15 +130,19 @@ grpc::Status RunCollect(CommandEnvironment& env, const std::vector<std::string>&
 
 grpc::Status RunChat(CommandEnvironment& env, const std::string& name, const std::string& room) {
   CallOutcome outcome(env.printer, "SayHelloBidiStream");
-  auto call = BidiCall::Start(env.stub, env.settings, outcome.Handlers());
   auto refusal = std::make_shared<InputRefusal>();
   if (room.empty()) {
+    auto call = BidiCall::Start(env.stub, env.settings, outcome.Handlers());
     call->Send(env.settings.FirstRequest(name));
     SendInputLines(call, env.input, "name", NameRequests(env.settings), true, refusal);
   } else {
-    call->Send(env.settings.JoinRequest(name, room));
+    auto handlers = outcome.Handlers();
+    auto chat = RoomChat::Start(
+        env.stub, env.channel, env.settings, name, room,
+        {handlers.on_reply, [&env](const std::string& note) { env.printer.Note(note); },
+         handlers.on_done});
     SendInputLines(
-        call, env.input, "text",
+        chat, env.input, "text",
         [](std::string line, bool) { return CallSettings::SayRequest(std::move(line)); }, true,
         refusal);
   }

@@ -22,6 +22,8 @@ struct CommandEnvironment {
   // Set by a command that refused an input line before sending it (not UTF-8), naming the
   // line and the field; its call was then cancelled. For the exit status of a bad input.
   std::string refused_input = {};
+  // The stub's channel: a chat in a room waits on it to rejoin after a lost connection.
+  std::shared_ptr<grpc::Channel> channel = nullptr;
 };
 
 // Each runs one command to its end and returns the status of its (last failed) call.

@@ -116,6 +116,7 @@ grpc::Status Rooms::Join(const std::string& room_name, const std::string& name,
     if (closed_) return {grpc::StatusCode::UNAVAILABLE, "the server is shutting down"};
     auto found = rooms_.find(room_name);
     if (found == rooms_.end()) {
+      if (rooms_.size() >= limits_.max_rooms) EvictAnEmptyRoom();
       if (rooms_.size() >= limits_.max_rooms) {
         return {
             grpc::StatusCode::RESOURCE_EXHAUSTED,
@@ -162,41 +163,37 @@ grpc::Status Rooms::Join(const std::string& room_name, const std::string& name,
 void Rooms::Say(const Handle& room, const std::string& name, const std::string& text) {
   if (!room) return;
   Touched touched;
-  bool now_empty = false;
   {
     std::lock_guard lock(room->mutex);
     if (room->removed) return;  // closed meanwhile
     auto event = Event(greet::MESSAGE, room->name(), name, name + ": " + text);
     event.set_text(text);
     room->Publish(std::move(event), touched);
-    now_empty = room->members.empty();  // every member cut off, the sender too
   }
   FlushAll(touched);
-  if (now_empty) RemoveIfEmpty(room);
 }
 
 void Rooms::Leave(const Handle& room, const std::string& name, const RoomMember* member) {
   if (!room) return;
   Touched touched;
-  bool now_empty = false;
   {
     std::lock_guard lock(room->mutex);
     auto found = room->members.find(name);
     if (found == room->members.end() || found->second.get() != member) return;
     room->members.erase(found);
-    now_empty = room->members.empty();
-    if (!now_empty) room->Publish(LeftEvent(room->name(), {name}, false), touched);
+    room->Publish(LeftEvent(room->name(), {name}, false), touched);  // kept in the history
   }
   FlushAll(touched);
-  if (now_empty) RemoveIfEmpty(room);
 }
 
-void Rooms::RemoveIfEmpty(const Handle& room) {
-  std::lock_guard rooms_lock(mutex_);
-  std::lock_guard room_lock(room->mutex);
-  if (!room->members.empty() || room->removed) return;  // joined again meanwhile, or closed
-  room->removed = true;
-  rooms_.erase(room->name());
+void Rooms::EvictAnEmptyRoom() {
+  for (auto it = rooms_.begin(); it != rooms_.end(); ++it) {
+    std::lock_guard room_lock(it->second->mutex);
+    if (!it->second->members.empty()) continue;
+    it->second->removed = true;
+    rooms_.erase(it);
+    return;
+  }
 }
 
 void Rooms::CloseAll(const grpc::Status& status) {

@@ -15,11 +15,12 @@
 
 namespace greeter {
 
-// The chat rooms of a server. A room is created by its first join and removed when its last
-// member leaves. Every event of a room gets the room's next sequence number and is queued to
-// each member under the room's own lock, so all members see a room's events in the same order
-// and rooms do not contend with each other; the writes start after the lock is released
-// (RoomMember::Flush). An event is built once and queued by reference.
+// The chat rooms of a server. A room is created by its first join. When its last member leaves
+// it stays, with its history, for members that rejoin (resume), until its slot is needed for
+// another room (ServerLimits::max_rooms). Every event of a room gets the room's next sequence
+// number and is queued to each member under the room's own lock, so all members see a room's events
+// in the same order and rooms do not contend with each other; the writes start after the lock is
+// released (RoomMember::Flush). An event is built once and queued by reference.
 //
 // Slow consumers: a member that falls too far behind (RoomMember::Enqueue) is cut off. All the
 // members one event cuts off are announced in one LEFT event, so cutting off any number of them
@@ -58,7 +59,8 @@ class Rooms {
  private:
   using Touched = std::vector<std::shared_ptr<RoomMember>>;
 
-  void RemoveIfEmpty(const Handle& room);
+  // Frees a slot for a new room: removes one room nobody is in (its history goes). Mutex held.
+  void EvictAnEmptyRoom();
   static void FlushAll(const Touched& touched);
 
   const ServerLimits& limits_;

@@ -5,12 +5,14 @@
 #include <grpcpp/security/credentials.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <csignal>
 
 #include "client/bidi_call.h"
 #include "tests/support/child_process.h"
 #include "tests/support/test_server.h"
+#include "tests/support/unused_port.h"
 
 namespace greeter::testing {
 namespace {
@@ -531,6 +533,90 @@ TEST_F(ResumeAfterALostConnection, AResumePastTheRoomsLastEventIsInvalid) {
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_NE(status.error_message().find("resume_after"), std::string::npos)
       << status.error_message();
+}
+
+// greeter-client chat NAME --room ROOM, as a process, across a server restart on one port.
+TEST(RoomChatRejoin, TheClientRejoinsByItselfAfterAServerRestartAndSaysHistoryWasLost) {
+  const int port = UnusedPort();
+  auto server = std::make_unique<TestServer>(ServerLimits{}, port);
+  ChildProcess bob({GREETER_CLIENT_BIN, "--target", "127.0.0.1:" + std::to_string(port), "chat",
+                    "Bob", "--room", "lobby"});
+  auto line = bob.ReadStdoutLine(10s);
+  ASSERT_TRUE(line && line->find("welcome to lobby") != std::string::npos) << line.value_or("");
+
+  server.reset();  // Bob's chat ends UNAVAILABLE "the server is shutting down"
+  server = std::make_unique<TestServer>(ServerLimits{}, port);
+  do {
+    line = bob.ReadStdoutLine(40s);
+  } while (line && line->find("welcome back to lobby") == std::string::npos);
+  if (!line) {
+    const auto exit_code = bob.Wait(5s);
+    FAIL() << "no rejoin; exit " << exit_code.value_or(-1) << "; stdout:\n"
+           << bob.stdout_text() << "stderr:\n"
+           << bob.stderr_text();
+  }
+
+  auto stub = server->NewStub();
+  Member alice(*stub, "Alice", "lobby");
+  alice.WaitFor(greet::WELCOME, "Alice");
+  bob.WriteStdin("hi again\n");  // sent on the rejoined call
+  const auto said = alice.WaitFor(greet::MESSAGE, "Bob");
+  EXPECT_EQ(said.text(), "hi again");
+  bob.CloseStdin();
+  EXPECT_EQ(bob.Wait(10s), 0);
+  EXPECT_NE(bob.stdout_text().find("rejoining lobby"), std::string::npos) << bob.stdout_text();
+  EXPECT_NE(bob.stdout_text().find("its history is lost"), std::string::npos) << bob.stdout_text();
+}
+
+TEST(RoomChatRejoin, TextsSaidWhileTheClientWasAwayAreShownOnceWhenItRejoins) {
+  // Connections end after 1 s (their calls cut 100 ms later), the room stays: Bob's client
+  // rejoins on a new connection and resumes.
+  ConnectionOptions connection;
+  connection.max_connection_age = 1s;
+  connection.max_connection_age_grace = 100ms;
+  TestServer server(connection);
+  auto alice_stub = greet::Greeter::NewStub(
+      grpc::CreateCustomChannel(server.target(), grpc::InsecureChannelCredentials(), [] {
+        grpc::ChannelArguments args;
+        args.SetInt("grpc.dummy_so_alice_has_her_own_connection", 1);
+        return args;
+      }()));
+  ChildProcess bob(
+      {GREETER_CLIENT_BIN, "--target", server.target(), "chat", "Bob", "--room", "lobby"});
+  auto line = bob.ReadStdoutLine(10s);
+  ASSERT_TRUE(line && line->find("welcome to lobby") != std::string::npos) << line.value_or("");
+  std::vector<std::string> seen;
+  // Reads Bob's output up to a line containing `wanted`; false if none comes in time.
+  auto read_until = [&](const std::string& wanted, std::chrono::milliseconds timeout) {
+    for (auto next = bob.ReadStdoutLine(timeout); next; next = bob.ReadStdoutLine(timeout)) {
+      seen.push_back(*next);
+      if (next->find(wanted) != std::string::npos) return true;
+    }
+    return false;
+  };
+  auto alice_says = [&](const std::string& text) {
+    Member alice(*alice_stub, "Alice", "lobby");  // a call of its own: connections age too
+    alice.WaitFor(greet::WELCOME, "Alice");
+    alice.Say(text);
+    alice.WaitForMessageCount(1);
+  };
+  for (int cycle = 1; cycle <= 2; ++cycle) {
+    const std::string n = std::to_string(cycle);
+    ASSERT_TRUE(read_until("lost the room", 5s)) << bob.stdout_text();
+    alice_says("while away " + n);  // replayed, or live if Bob was already back
+    ASSERT_TRUE(read_until("rejoined lobby", 10s)) << bob.stdout_text();
+    alice_says("after " + n);
+    ASSERT_TRUE(read_until(": after " + n, 5s)) << bob.stdout_text();
+  }
+  bob.CloseStdin();
+  bob.Wait(10s);
+  for (const std::string text : {"while away 1", "after 1", "while away 2", "after 2"}) {
+    EXPECT_EQ(std::count_if(seen.begin(), seen.end(),
+                            [&](const std::string& l) { return l.ends_with(": " + text); }),
+              1)
+        << text << " not seen exactly once; stdout:\n"
+        << bob.stdout_text();
+  }
 }
 
 TEST(Rooms, ServerShutdownEndsEveryMemberWithUnavailableWithoutWaitingOutTheDrain) {
