@@ -330,6 +330,33 @@ ServerLimits SmallRoomQueue() {
   return limits;
 }
 
+TEST(Rooms, AMemberThatStopsReadingEntirelyHasItsStuckWriteCancelledAfterTheGrace) {
+  auto limits = SmallRoomQueue();
+  limits.slow_consumer_grace = 300ms;
+  TestServer server(limits);
+  auto stub = server.NewStub();
+  auto stuck_stub = greet::Greeter::NewStub(SmallWindowChannel(server));
+  grpc::ClientContext stuck_context;
+  auto stuck = stuck_stub->SayHelloBidiStream(&stuck_context);
+  ASSERT_TRUE(stuck->Write(CallSettings{}.JoinRequest("Stuck", "lobby")));
+  Member talker(*stub, "Talker", "lobby");
+  talker.WaitFor(greet::WELCOME, "Talker");
+  // One text its window cannot take, then its queue's worth and one more: cut off, with a
+  // write still stuck, which the grace then cancels.
+  for (size_t i = 1; i <= 10; ++i) {
+    talker.Say(std::string(40 * 1024, 'x'));
+    talker.WaitForMessageCount(i);
+  }
+  talker.WaitFor(greet::LEFT, "Stuck");
+  const auto record = server.WaitForCall(10s);  // the stuck member's, once cancelled
+  EXPECT_EQ(record.code, grpc::StatusCode::CANCELLED);
+  EXPECT_NE(record.message.find("fell 8 messages behind"), std::string::npos) << record.message;
+  EXPECT_NE(record.message.find("its write stayed stuck for 300 ms more"), std::string::npos)
+      << record.message;
+  stuck_context.TryCancel();
+  stuck->Finish();
+}
+
 TEST(Rooms, JoinsAndLeavesWhileAMemberIsBehindDoNotCutItOff) {
   TestServer server(SmallRoomQueue());
   auto stub = server.NewStub();

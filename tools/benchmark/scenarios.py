@@ -82,6 +82,11 @@ SCENARIOS = [
              "greeter-bench", _bench("--mode", "fanout", "--messages", "0", "--window", "1",
                                      "--connections", "4", "--concurrency", "16"),
              servers=("greeter",)),
+    Scenario("fanout-1k-idle", "room fan-out, 1,000 members of one room, 990 of them never "
+             "reading (cut off and joining again), 10 with 1 text in flight", "greeter-bench",
+             _bench("--mode", "fanout", "--messages", "0", "--window", "1", "--connections", "10",
+                    "--concurrency", "1000", "--idle-members", "990"),
+             servers=("greeter",)),
     Scenario("idle-1k", "idle bidi streams, 1,000 on 10 connections", "idle-memory",
              streams=1000, connections=10),
     Scenario("idle-10k", "idle bidi streams, 10,000 on 100 connections", "idle-memory",
@@ -149,6 +154,11 @@ def _get(*path):
     return extract
 
 
+def _error_count(result):
+    errors = result.get("errors")
+    return sum(errors.values()) if isinstance(errors, dict) else None
+
+
 def _microseconds(*path):
     get = _get(*path)
     return lambda result: None if get(result) is None else get(result) / 1000
@@ -178,6 +188,10 @@ ROWS = [
     Row("fanout-16", "messages delivered/s", _get("messages_per_second"), True, throughput=True),
     Row("fanout-16", "p50 write-to-delivery, µs", _microseconds("latency_ns", "p50"), False),
     Row("fanout-16", "server CPU µs per delivery", _get("server_cpu_us_per_message"), False, 2),
+    Row("fanout-1k-idle", "messages delivered/s", _get("messages_per_second"), True,
+        throughput=True),
+    Row("fanout-1k-idle", "p50 write-to-delivery, µs", _microseconds("latency_ns", "p50"), False),
+    Row("fanout-1k-idle", "readers' calls ended in error", _error_count, False),
     Row("idle-1k", "KiB per idle stream", _get("kib_per_stream"), False, 1),
     Row("idle-10k", "KiB per idle stream", _get("kib_per_stream"), False, 1),
 ]

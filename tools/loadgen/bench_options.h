@@ -33,6 +33,7 @@ struct BenchOptions {
   uint32_t messages = 100;           // per stream; 0 for bidi: until the run ends
   uint32_t window = 1;               // bidi: requests sent and not yet answered, per stream
   int rooms = 1;                     // fanout: members are spread round-robin over the rooms
+  int idle_members = 0;              // fanout: the first lanes join and never read
   uint32_t payload_bytes = 16;       // size of HelloRequest.name
   uint32_t reply_padding_bytes = 0;  // HelloRequest.reply_padding_bytes
   // Per call, sent as grpc-timeout. None by default: a deadline costs the server a timer per

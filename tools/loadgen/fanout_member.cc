@@ -139,10 +139,42 @@ class FanoutMember final : public grpc::ClientBidiReactor<greet::HelloRequest, g
   bool write_failed_ = false;
 };
 
+// A member that joins and never reads, not even its WELCOME: its stream's flow-control window
+// fills and the server's writes to it stall, as to a phone in a pocket. The server cuts it off
+// as a slow consumer (expected: no error is counted), then its lane joins again.
+class IdleFanoutMember final
+    : public grpc::ClientBidiReactor<greet::HelloRequest, greet::HelloReply> {
+ public:
+  IdleFanoutMember(Workload& workload, CallScheduler& scheduler, int lane)
+      : scheduler_(scheduler), lane_(lane) {
+    workload.stub(lane)->SayHelloBidiStream(&context_, this);
+    request_.set_name("idle-" + std::to_string(lane));
+    request_.set_room("room-" + std::to_string(lane % workload.options().rooms));
+    StartWrite(&request_);
+    StartCall();
+  }
+  void OnDone(const grpc::Status&) override {
+    CallScheduler& scheduler = scheduler_;
+    const int lane = lane_;
+    delete this;
+    scheduler.OnCallEnded(lane);
+  }
+
+ private:
+  CallScheduler& scheduler_;
+  const int lane_;
+  grpc::ClientContext context_;
+  greet::HelloRequest request_;
+};
+
 }  // namespace
 
 void StartFanoutMember(Workload& workload, CallScheduler& scheduler, int lane,
                        Clock::time_point /*intended_start*/) {
+  if (lane < workload.options().idle_members) {
+    new IdleFanoutMember(workload, scheduler, lane);  // deletes itself in OnDone
+    return;
+  }
   new FanoutMember(workload, scheduler, lane);  // deletes itself in OnDone
 }
 

@@ -88,6 +88,12 @@ int main(int argc, char** argv) {
                  "bidi: requests in flight per stream before waiting for replies (1: ping-pong); "
                  "fanout: own texts per member not yet back from the room")
       ->capture_default_str();
+  app.add_option("--idle-members", options.idle_members,
+                 "fanout: of the --concurrency members, this many join and never read (phones "
+                 "in pockets); the server cuts them off as slow consumers and they join again. "
+                 "They count no deliveries and no errors")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1 << 20));
   app.add_option("--rooms", options.rooms,
                  "fanout: chat rooms; the --concurrency members are spread over them")
       ->capture_default_str()
