@@ -33,6 +33,11 @@ void ClosedLoopScheduler::OnCallEnded(int lane) {
   if (--lanes_running_ == 0) idle_.notify_all();
 }
 
+void ClosedLoopScheduler::OnLaneFinished(int /*lane*/) {
+  std::lock_guard lock(mutex_);
+  if (--lanes_running_ == 0) idle_.notify_all();
+}
+
 bool ClosedLoopScheduler::WaitUntilIdle(Clock::time_point deadline) {
   std::unique_lock lock(mutex_);
   return idle_.wait_until(lock, deadline, [this] { return lanes_running_ == 0; });

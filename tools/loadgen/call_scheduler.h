@@ -24,6 +24,9 @@ class CallScheduler {
   virtual void Start() = 0;
   // Runs on a gRPC thread, after the call has released everything it held.
   virtual void OnCallEnded(int lane) = 0;
+  // Instead of OnCallEnded, from a call whose lane starts no more calls (a fan-out member that
+  // never reads: once cut off, it stays gone).
+  virtual void OnLaneFinished(int lane) = 0;
   // After the workload stops (or runs out of --requests): true once no call is in flight.
   virtual bool WaitUntilIdle(Clock::time_point deadline) = 0;
 };
@@ -34,6 +37,7 @@ class ClosedLoopScheduler final : public CallScheduler {
   ClosedLoopScheduler(Workload& workload, CallStarter start_call);
   void Start() override;
   void OnCallEnded(int lane) override;
+  void OnLaneFinished(int lane) override;
   bool WaitUntilIdle(Clock::time_point deadline) override;
 
  private:
@@ -53,6 +57,7 @@ class OpenLoopScheduler final : public CallScheduler {
   ~OpenLoopScheduler() override;
   void Start() override;
   void OnCallEnded(int lane) override;
+  void OnLaneFinished(int lane) override { OnCallEnded(lane); }
   bool WaitUntilIdle(Clock::time_point deadline) override;
 
  private:

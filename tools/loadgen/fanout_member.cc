@@ -141,7 +141,7 @@ class FanoutMember final : public grpc::ClientBidiReactor<greet::HelloRequest, g
 
 // A member that joins and never reads, not even its WELCOME: its stream's flow-control window
 // fills and the server's writes to it stall, as to a phone in a pocket. The server cuts it off
-// as a slow consumer (expected: no error is counted), then its lane joins again.
+// as a slow consumer (expected: no error is counted), and its lane stays empty.
 class IdleFanoutMember final
     : public grpc::ClientBidiReactor<greet::HelloRequest, greet::HelloReply> {
  public:
@@ -157,7 +157,7 @@ class IdleFanoutMember final
     CallScheduler& scheduler = scheduler_;
     const int lane = lane_;
     delete this;
-    scheduler.OnCallEnded(lane);
+    scheduler.OnLaneFinished(lane);  // a phone in a pocket does not come back
   }
 
  private:

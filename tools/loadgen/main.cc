@@ -90,7 +90,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--idle-members", options.idle_members,
                  "fanout: of the --concurrency members, this many join and never read (phones "
-                 "in pockets); the server cuts them off as slow consumers and they join again. "
+                 "in pockets); the server cuts them off as slow consumers and they stay gone. "
                  "They count no deliveries and no errors")
       ->capture_default_str()
       ->check(CLI::Range(0, 1 << 20));
