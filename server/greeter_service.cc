@@ -42,7 +42,8 @@ grpc::Status AnswerHello(const grpc::ByteBuffer& request_bytes,
 GreeterService::GreeterService(ServerLimits limits, asio::io_context& timers, CallObserver observer)
     : limits_(limits),
       reporter_(std::move(observer)),
-      env_{limits_, timers, reporter_, reply_memory_, connection_calls_} {}
+      env_{limits_, timers, reporter_, reply_memory_, connection_calls_},
+      rooms_(limits_, timers) {}
 
 grpc::ServerUnaryReactor* GreeterService::SayHello(grpc::CallbackServerContext* context,
                                                    const grpc::ByteBuffer* request,

@@ -47,7 +47,7 @@ class GreeterService final : public RawGreeterService {
   ReplyMemory reply_memory_{limits_.max_reply_memory_bytes};
   ConnectionCalls connection_calls_{limits_.max_calls_per_connection};
   CallEnvironment env_;
-  Rooms rooms_{limits_};
+  Rooms rooms_;
 };
 
 }  // namespace greeter

@@ -1,6 +1,7 @@
 #include "server/rooms.h"
 
 #include <algorithm>
+#include <asio/steady_timer.hpp>
 #include <deque>
 #include <random>
 
@@ -17,21 +18,28 @@ greet::HelloReply Event(greet::RoomEvent kind, const std::string& room, const st
   return event;
 }
 
-// "Ann left", "Ann and Bob left", "Ann, Bob and 18 others left", with why when they were cut off.
-greet::HelloReply LeftEvent(const std::string& room, const std::vector<std::string>& names,
-                            bool cut_off) {
+// "Ann", "Ann and Bob", "Ann, Bob and 18 others".
+std::string Who(const std::vector<std::string>& names) {
   std::string who = names[0];
   if (names.size() == 2) who += " and " + names[1];
   if (names.size() > 2) {
     who += ", " + names[1] + " and " + std::to_string(names.size() - 2) + " others";
   }
-  auto event =
-      Event(greet::LEFT, room, names[0], who + " left" + (cut_off ? " (reading too slowly)" : ""));
+  return who;
+}
+
+// One presence event for several members: `sender` is the first, `members` all of them.
+greet::HelloReply PresenceEvent(greet::RoomEvent kind, const std::string& room,
+                                const std::vector<std::string>& names, const std::string& what) {
+  auto event = Event(kind, room, names[0], Who(names) + " " + what);
   for (const auto& name : names) event.add_members(name);
   return event;
 }
 
-}  // namespace
+greet::HelloReply LeftEvent(const std::string& room, const std::vector<std::string>& names,
+                            bool cut_off) {
+  return PresenceEvent(greet::LEFT, room, names, cut_off ? "left (reading too slowly)" : "left");
+}
 
 // A room's epoch: random, so a room begun again (after a restart, or once it emptied) is told
 // apart from the one a member resumes from.
@@ -43,6 +51,8 @@ uint64_t NewEpoch() {
   while (epoch == 0) epoch = generator();
   return epoch;
 }
+
+}  // namespace
 
 class Rooms::Room {
  public:
@@ -95,8 +105,55 @@ class Rooms::Room {
     }
   }
 
+  bool Has(const std::string& name) const {
+    return members.contains(name) ||
+           std::any_of(pending.begin(), pending.end(),
+                       [&](const PendingJoin& join) { return join.name == name; });
+  }
+  size_t size() const { return members.size() + pending.size(); }
+  bool empty() const { return members.empty() && pending.empty(); }
+
+  // Announces the joins waiting in `pending` in one JOINED event, then welcomes each newcomer
+  // (after what it missed, when it resumes) and makes it a member. Mutex held.
+  void AnnounceJoins(Touched& touched) {
+    if (pending.empty()) return;
+    last_announcement = std::chrono::steady_clock::now();
+    std::vector<PendingJoin> joins = std::move(pending);
+    pending.clear();
+    std::vector<std::string> names;
+    for (const auto& join : joins) names.push_back(join.name);
+    Publish(PresenceEvent(greet::JOINED, name_, names, "joined"), touched);
+    const uint32_t joined_at = last_sequence;  // the joins' own number
+    for (const auto& join : joins) {
+      auto welcome = Event(greet::WELCOME, name_, join.name,
+                           (join.resume ? "Hello " + join.name + ", welcome back to "
+                                        : "Hello " + join.name + ", welcome to ") +
+                               name_);
+      for (const auto& [present, ignored] : members) welcome.add_members(present);
+      for (const auto& other : names) {
+        if (other != join.name) welcome.add_members(other);
+      }
+      welcome.set_room_sequence(joined_at);
+      welcome.set_room_epoch(epoch_);
+      if (join.resume) Replay(*join.resume, joined_at, *join.member, welcome);
+      join.member->Enqueue(std::make_shared<const RoomEvent>(std::move(welcome)));
+      touched.push_back(join.member);
+    }
+    for (auto& join : joins) members.emplace(join.name, std::move(join.member));
+  }
+
+  // A member that joined but has not been announced yet.
+  struct PendingJoin {
+    std::string name;
+    std::shared_ptr<RoomMember> member;
+    std::optional<Resume> resume;
+  };
+
   std::mutex mutex;
   std::map<std::string, std::shared_ptr<RoomMember>> members;  // by name
+  std::vector<PendingJoin> pending;  // joined within kJoinBatch of the last announcement
+  std::chrono::steady_clock::time_point last_announcement{};
+  bool announcement_scheduled = false;
   uint32_t last_sequence = 0;
   bool removed = false;  // from Rooms::rooms_: a member still holding it talks to nobody
 
@@ -127,11 +184,11 @@ grpc::Status Rooms::Join(const std::string& room_name, const std::string& name,
     }
     Room& room = *found->second;
     std::lock_guard room_lock(room.mutex);
-    if (room.members.contains(name)) {
+    if (room.Has(name)) {
       return {grpc::StatusCode::ALREADY_EXISTS,
               "name: " + name + " is already in room " + room_name};
     }
-    if (room.members.size() >= limits_.max_room_members) {
+    if (room.size() >= limits_.max_room_members) {
       return {grpc::StatusCode::RESOURCE_EXHAUSTED, "room: " + room_name + " has its limit of " +
                                                         std::to_string(limits_.max_room_members) +
                                                         " members"};
@@ -142,19 +199,24 @@ grpc::Status Rooms::Join(const std::string& room_name, const std::string& name,
                   std::to_string(room.last_sequence) + " events, got " +
                   std::to_string(resume->after)};
     }
-    auto welcome = Event(
-        greet::WELCOME, room_name, name,
-        (resume ? "Hello " + name + ", welcome back to " : "Hello " + name + ", welcome to ") +
-            room_name);
-    for (const auto& [present, ignored] : room.members) welcome.add_members(present);
-    room.Publish(Event(greet::JOINED, room_name, name, name + " joined"), touched);
-    welcome.set_room_sequence(room.last_sequence);  // the join's own number
-    welcome.set_room_epoch(room.epoch());
-    if (resume) room.Replay(*resume, room.last_sequence, *member, welcome);
-    room.members.emplace(name, member);
-    member->Enqueue(std::make_shared<const RoomEvent>(std::move(welcome)));
-    touched.push_back(std::move(member));
+    room.pending.push_back({name, std::move(member), resume});
     joined = found->second;
+    // A join in a quiet room is announced at once; joins that follow within kJoinBatch are
+    // announced together when it is over, so a crowd joining costs each member one event per
+    // kJoinBatch, not one per newcomer.
+    const auto now = std::chrono::steady_clock::now();
+    if (!room.announcement_scheduled) {
+      if (now - room.last_announcement >= kJoinBatch) {
+        room.AnnounceJoins(touched);
+      } else {
+        room.announcement_scheduled = true;
+        auto timer =
+            std::make_shared<asio::steady_timer>(io_context_, room.last_announcement + kJoinBatch);
+        timer->async_wait([this, timer, room = found->second](const asio::error_code&) {
+          AnnounceScheduledJoins(room);
+        });
+      }
+    }
   }
   FlushAll(touched);
   return grpc::Status::OK;
@@ -166,6 +228,9 @@ void Rooms::Say(const Handle& room, const std::string& name, const std::string& 
   {
     std::lock_guard lock(room->mutex);
     if (room->removed) return;  // closed meanwhile
+    // A newcomer that speaks before its join was announced: announce it first, so that its
+    // text follows its arrival and reaches it too.
+    if (!room->members.contains(name) && room->Has(name)) room->AnnounceJoins(touched);
     auto event = Event(greet::MESSAGE, room->name(), name, name + ": " + text);
     event.set_text(text);
     room->Publish(std::move(event), touched);
@@ -178,6 +243,13 @@ void Rooms::Leave(const Handle& room, const std::string& name, const RoomMember*
   Touched touched;
   {
     std::lock_guard lock(room->mutex);
+    const auto pending =
+        std::find_if(room->pending.begin(), room->pending.end(),
+                     [&](const auto& join) { return join.member.get() == member; });
+    if (pending != room->pending.end()) {  // never announced: nobody is told
+      room->pending.erase(pending);
+      return;
+    }
     auto found = room->members.find(name);
     if (found == room->members.end() || found->second.get() != member) return;
     room->members.erase(found);
@@ -189,7 +261,7 @@ void Rooms::Leave(const Handle& room, const std::string& name, const RoomMember*
 void Rooms::EvictAnEmptyRoom() {
   for (auto it = rooms_.begin(); it != rooms_.end(); ++it) {
     std::lock_guard room_lock(it->second->mutex);
-    if (!it->second->members.empty()) continue;
+    if (!it->second->empty()) continue;
     it->second->removed = true;
     rooms_.erase(it);
     return;
@@ -207,10 +279,25 @@ void Rooms::CloseAll(const grpc::Status& status) {
         member->Close(status);
         touched.push_back(std::move(member));
       }
+      for (auto& join : room->pending) {
+        join.member->Close(status);
+        touched.push_back(std::move(join.member));
+      }
       room->members.clear();
+      room->pending.clear();
       room->removed = true;
     }
     rooms_.clear();
+  }
+  FlushAll(touched);
+}
+
+void Rooms::AnnounceScheduledJoins(const Handle& room) {
+  Touched touched;
+  {
+    std::lock_guard lock(room->mutex);
+    room->announcement_scheduled = false;
+    if (!room->removed) room->AnnounceJoins(touched);
   }
   FlushAll(touched);
 }

@@ -2,6 +2,8 @@
 
 #include <grpcpp/support/status.h>
 
+#include <asio/io_context.hpp>
+#include <chrono>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -22,6 +24,10 @@ namespace greeter {
 // in the same order and rooms do not contend with each other; the writes start after the lock is
 // released (RoomMember::Flush). An event is built once and queued by reference.
 //
+// Joins: one in a quiet room is announced at once; those that follow within kJoinBatch are
+// announced together in one JOINED (`members` lists them), so a crowd joining costs each member
+// one event per kJoinBatch, and each newcomer gets its WELCOME with that event's number.
+//
 // Slow consumers: a member that falls too far behind (RoomMember::Enqueue) is cut off. All the
 // members one event cuts off are announced in one LEFT event, so cutting off any number of them
 // costs the others one presence event, and the room never waits for a member.
@@ -31,7 +37,12 @@ class Rooms {
   // What a member holds once it has joined: its room, reached without the rooms' own lock.
   using Handle = std::shared_ptr<Room>;
 
-  explicit Rooms(const ServerLimits& limits) : limits_(limits) {}
+  // Joins within this of a room's last announcement are announced together, in one JOINED.
+  static constexpr std::chrono::milliseconds kJoinBatch{10};
+
+  // `io_context` runs the waits before a batch of joins is announced; it must outlive them.
+  Rooms(const ServerLimits& limits, asio::io_context& io_context)
+      : limits_(limits), io_context_(io_context) {}
 
   // Where a member that rejoins left off: the last room_sequence it saw, in which room epoch.
   struct Resume {
@@ -61,9 +72,11 @@ class Rooms {
 
   // Frees a slot for a new room: removes one room nobody is in (its history goes). Mutex held.
   void EvictAnEmptyRoom();
+  void AnnounceScheduledJoins(const Handle& room);
   static void FlushAll(const Touched& touched);
 
   const ServerLimits& limits_;
+  asio::io_context& io_context_;
   std::mutex mutex_;  // rooms_ and closed_: taken to join and to remove a room, never to talk
   std::map<std::string, Handle> rooms_;
   bool closed_ = false;

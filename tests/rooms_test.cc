@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <condition_variable>
 #include <csignal>
+#include <set>
 
 #include "client/bidi_call.h"
 #include "tests/support/child_process.h"
@@ -355,6 +356,34 @@ TEST(Rooms, AMemberThatStopsReadingEntirelyHasItsStuckWriteCancelledAfterTheGrac
       << record.message;
   stuck_context.TryCancel();
   stuck->Finish();
+}
+
+TEST(Rooms, ACrowdJoiningAtOnceIsAnnouncedInAFewJoinedEventsNamingEveryone) {
+  TestServer server;
+  auto stub = server.NewStub();
+  Member reader(*stub, "Reader", "lobby");
+  reader.WaitFor(greet::WELCOME, "Reader");
+  constexpr int kCrowd = 50;
+  std::vector<std::unique_ptr<Member>> crowd;
+  for (int i = 0; i < kCrowd; ++i) {  // all at once: no one waits for its WELCOME
+    crowd.push_back(std::make_unique<Member>(*stub, "c" + std::to_string(i), "lobby"));
+  }
+  for (int i = 0; i < kCrowd; ++i) crowd[i]->WaitFor(greet::WELCOME, "c" + std::to_string(i));
+  std::multiset<std::string> announced;
+  int joined_events = 0;
+  reader.WaitForEvent([&](const greet::HelloReply& e) {
+    if (e.event() == greet::JOINED) {
+      ++joined_events;
+      for (const auto& name : e.members()) announced.insert(name);
+    }
+    return announced.size() >= kCrowd;
+  });
+  EXPECT_EQ(announced.size(), size_t{kCrowd});
+  for (int i = 0; i < kCrowd; ++i) EXPECT_EQ(announced.count("c" + std::to_string(i)), 1u);
+  EXPECT_LE(joined_events, kCrowd / 2) << "joins arriving together should share JOINED events";
+  // Everyone is in: the last newcomer's WELCOME lists the reader and the rest of the crowd.
+  const auto welcome = crowd.back()->WaitFor(greet::WELCOME, "c" + std::to_string(kCrowd - 1));
+  EXPECT_EQ(welcome.members_size(), kCrowd);
 }
 
 TEST(Rooms, JoinsAndLeavesWhileAMemberIsBehindDoNotCutItOff) {
