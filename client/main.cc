@@ -114,10 +114,8 @@ int main(int argc, char** argv) {
         "--status goes with hello, stream, collect, chat and tour (the interactive client has "
         "a status command)");
   }
-  if (interactive && (flags.json || flags.show_metadata)) {
-    return refuse(
-        "--json and --show-metadata go with the one-shot commands, not the interactive "
-        "client");
+  if (interactive && flags.json) {
+    return refuse("--json goes with the one-shot commands, not the interactive client");
   }
 
   // One channel for the whole process: every call below is a stream on its connection.
@@ -129,7 +127,8 @@ int main(int argc, char** argv) {
   }
 
   if (app.get_subcommands().empty() || *repl_command) {
-    const int exit_code = greeter::repl::RunRepl(flags.target, channel, settings);
+    const int exit_code =
+        greeter::repl::RunRepl(flags.target, channel, settings, flags.show_metadata);
     std::_Exit(exit_code);  // threads waiting on stdin and on the channel end with the process
   }
 

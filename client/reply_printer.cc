@@ -85,16 +85,27 @@ void ReplyPrinter::PrintMetadata(const Metadata& initial, const Metadata& traili
     }
     lines = line.dump() + "\n";
   } else {
-    for (const auto& [label, metadata] :
-         {std::pair{"initial", &initial}, {"trailing", &trailing}}) {
-      for (const auto& [key, value] : *metadata) {
-        lines += std::string(label) + " " + std::string(key.data(), key.size()) + ": " +
-                 MetadataValueText({value.data(), value.size()}) + "\n";
-      }
-    }
+    lines = MetadataText(initial, trailing);
   }
   std::lock_guard lock(mutex_);
   out_ << lines << std::flush;
+}
+
+std::string MetadataText(const Metadata& initial, const Metadata& trailing) {
+  std::string lines;
+  for (const auto& [label, metadata] : {std::pair{"initial", &initial}, {"trailing", &trailing}}) {
+    for (const auto& [key, value] : *metadata) {
+      lines += std::string(label) + " " + std::string(key.data(), key.size()) + ": " +
+               MetadataValueText({value.data(), value.size()}) + "\n";
+    }
+  }
+  return lines;
+}
+
+std::string CallInfoText(const greet::HelloReply& reply) {
+  if (!reply.has_call()) return "";
+  return "  call: the server saw peer " + reply.call().peer() +
+         ", client half-closed: " + (reply.call().client_half_closed() ? "yes" : "no");
 }
 
 std::string StatusText(const grpc::Status& status) {

@@ -42,6 +42,14 @@ class ReplyPrinter {
 // The text form of a reply, as Print writes it.
 std::string ReplyText(const greet::HelloReply& reply);
 
+// The server's metadata as --show-metadata prints it: "initial KEY: VALUE" and "trailing KEY:
+// VALUE" lines, binary values as \xNN escapes.
+std::string MetadataText(const Metadata& initial, const Metadata& trailing);
+
+// "  call: the server saw peer ipv4:127.0.0.1:40312, client half-closed: no" for a reply that
+// carries the server's view of its call (include_call_info); "" for one that does not.
+std::string CallInfoText(const greet::HelloReply& reply);
+
 // The JSON form of a reply, on one line.
 std::string ReplyJson(std::string_view method, const greet::HelloReply& reply);
 

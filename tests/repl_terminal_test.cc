@@ -196,6 +196,33 @@ TEST_F(ReplTerminal, OnlyCommandLinesGoIntoTheHistory) {
   EXPECT_TRUE(client->WaitFor("name", 5s)) << client->output();
 }
 
+TEST_F(ReplTerminal, TabCompletesTheKnobsOfSetAndUnsetAndHelpListsThem) {
+  TestServer server;
+  auto client = StartClient(server.target());
+  client->Type("set pad\t7\r");
+  EXPECT_TRUE(client->WaitFor("padding 7 bytes on every reply", 5s)) << client->output();
+  client->Type("set fail-\t3\r");
+  EXPECT_TRUE(client->WaitFor("set fail-after: no fail set", 5s)) << client->output();
+  client->Type("set call-info of\t\r");
+  EXPECT_TRUE(client->WaitFor("call-info off", 5s)) << client->output();
+  client->Type("unset pad\t\r");
+  EXPECT_TRUE(client->WaitFor("no padding", 5s)) << client->output();
+  client->Type("help set\r");
+  EXPECT_TRUE(client->WaitFor("metadata on|off", 5s)) << client->output();
+  for (const char* knob : {"fail CODE[:MESSAGE]", "fail-after N", "delay DURATION", "padding BYTES",
+                           "call-info on|off", "metadata on|off"}) {
+    EXPECT_NE(client->output().find(knob), std::string::npos) << knob;
+  }
+}
+
+TEST_F(ReplTerminal, ShowMetadataIsAcceptedAndShownInStatus) {
+  TestServer server;
+  auto client = StartClient(server.target(), {"--show-metadata", "--delay", "10ms"});
+  client->Type("status\r");
+  EXPECT_TRUE(client->WaitFor("  delay       10ms", 5s)) << client->output();
+  EXPECT_TRUE(client->WaitFor("  metadata    on", 5s)) << client->output();
+}
+
 TEST_F(ReplTerminal, CtrlCCancelsASlowStreamAndThePromptComesBackAtOnce) {
   TestServer server;
   auto client = StartClient(server.target());

@@ -6,6 +6,7 @@
 #include "client/channelz_reader.h"
 #include "client/channelz_report.h"
 #include "client/client_stream_call.h"
+#include "client/failure_knob.h"
 #include "client/input_text.h"
 #include "client/repl/call_summary.h"
 #include "client/repl/connection_watcher.h"
@@ -180,6 +181,17 @@ void ReplSession::Execute(const Command& command) {
           Print(removed ? "removed " + std::to_string(removed) + " header(s)\n"
                         : "no such header: " + c.key + "\n");
           Prompt();
+        } else if constexpr (std::is_same_v<T, repl::SetFail> ||
+                             std::is_same_v<T, repl::SetFailAfter> ||
+                             std::is_same_v<T, repl::SetDelay> ||
+                             std::is_same_v<T, repl::SetPadding> ||
+                             std::is_same_v<T, repl::SetCallInfo> ||
+                             std::is_same_v<T, repl::SetShowMetadata> ||
+                             std::is_same_v<T, repl::UnsetKnob>) {
+          const auto [text, refused] = ApplyKnob(c);
+          if (refused) Failed(kUsageExitCode);
+          Print(text + "\n");
+          Prompt();
         } else if constexpr (std::is_same_v<T, repl::Help>) {
           Print(HelpText(c.topic));
           Prompt();
@@ -192,6 +204,94 @@ void ReplSession::Execute(const Command& command) {
       command);
 }
 
+ReplSession::KnobOutcome ReplSession::ApplyKnob(const Command& command) {
+  greet::HelloRequest& knobs = settings_.knobs;
+  const auto fail_text = [&] {
+    return knobs.has_fail() ? "fail " + FailureText(knobs.fail()) + ", on every call"
+                            : std::string("no fail");
+  };
+  if (const auto* fail = std::get_if<SetFail>(&command)) {
+    knobs.mutable_fail()->set_code(fail->code);  // a fail-after set before stays
+    knobs.mutable_fail()->set_message(fail->message);
+    return fail_text();
+  }
+  if (const auto* after = std::get_if<SetFailAfter>(&command)) {
+    if (!knobs.has_fail()) {
+      return {"set fail-after: no fail set (set fail CODE[:MESSAGE] first)", true};
+    }
+    knobs.mutable_fail()->set_after_replies(after->replies);
+    return fail_text();
+  }
+  if (const auto* delay = std::get_if<SetDelay>(&command)) {
+    knobs.set_first_reply_delay_ms(delay->delay_ms);
+    return "delay " + FormatDuration(std::chrono::milliseconds(delay->delay_ms)) +
+           " before the first reply of every call";
+  }
+  if (const auto* padding = std::get_if<SetPadding>(&command)) {
+    knobs.set_reply_padding_bytes(padding->bytes);
+    return "padding " + std::to_string(padding->bytes) + " bytes on every reply";
+  }
+  if (const auto* call_info = std::get_if<SetCallInfo>(&command)) {
+    knobs.set_include_call_info(call_info->on);
+    return call_info->on ? "call-info on: each reply shows the server's view of the call"
+                         : "call-info off";
+  }
+  if (const auto* metadata = std::get_if<SetShowMetadata>(&command)) {
+    show_metadata_ = metadata->on;
+    return metadata->on
+               ? "metadata on: the server's initial and trailing metadata print after each call"
+               : "metadata off";
+  }
+  switch (std::get<UnsetKnob>(command).knob) {
+    case Knob::kFail:
+      knobs.clear_fail();
+      return "no fail";
+    case Knob::kFailAfter:
+      if (knobs.has_fail()) knobs.mutable_fail()->set_after_replies(0);
+      return fail_text();
+    case Knob::kDelay:
+      knobs.set_first_reply_delay_ms(0);
+      return "no delay";
+    case Knob::kPadding:
+      knobs.set_reply_padding_bytes(0);
+      return "no padding";
+    case Knob::kCallInfo:
+      knobs.set_include_call_info(false);
+      return "call-info off";
+    case Knob::kMetadata:
+      show_metadata_ = false;
+      return "metadata off";
+  }
+  return "";
+}
+
+std::string ReplSession::SettingsRows() const {
+  const greet::HelloRequest& knobs = settings_.knobs;
+  std::string headers;
+  for (const auto& [key, value] : settings_.metadata) {
+    headers += (headers.empty() ? "" : ", ") + key + ": " + value;
+  }
+  const uint32_t delay_ms = knobs.first_reply_delay_ms();
+  const uint32_t padding = knobs.reply_padding_bytes();
+  return StatusRow("deadline", settings_.deadline ? FormatDuration(*settings_.deadline) : "none") +
+         StatusRow("headers", headers.empty() ? "none" : headers) +
+         StatusRow("fail", knobs.has_fail() ? FailureText(knobs.fail()) : "none") +
+         StatusRow("delay",
+                   delay_ms ? FormatDuration(std::chrono::milliseconds(delay_ms)) : "none") +
+         StatusRow("padding", padding ? std::to_string(padding) + " bytes" : "none") +
+         StatusRow("call-info", knobs.include_call_info() ? "on" : "off") +
+         StatusRow("metadata", show_metadata_ ? "on" : "off");
+}
+
+std::string ReplSession::ReplyLines(const greet::HelloReply& reply) const {
+  std::string lines = ReplyText(reply) + "\n";
+  // The tour asks for the call info of its own accord: shown only when the user asked too.
+  if (settings_.knobs.include_call_info() && reply.has_call()) {
+    lines += CallInfoText(reply) + "\n";
+  }
+  return lines;
+}
+
 ReplSession::ActiveCall& ReplSession::BeginCall(bool streamed_replies) {
   call_.emplace();
   call_->id = ++last_call_id_;
@@ -202,18 +302,27 @@ ReplSession::ActiveCall& ReplSession::BeginCall(bool streamed_replies) {
 }
 
 CallHandlers ReplSession::HandlersFor(uint64_t id) {
-  return {[this, id](const greet::HelloReply& reply) {
-            asio::post(io_, [this, id, reply] { OnReply(id, reply); });
-          },
-          [this, id](const grpc::Status& status) {
-            asio::post(io_, [this, id, status] { OnCallDone(id, status); });
-          }};
+  CallHandlers handlers{[this, id](const greet::HelloReply& reply) {
+                          asio::post(io_, [this, id, reply] { OnReply(id, reply); });
+                        },
+                        [this, id](const grpc::Status& status) {
+                          asio::post(io_, [this, id, status] { OnCallDone(id, status); });
+                        }};
+  if (show_metadata_) {
+    // The metadata's strings live in the call's context: made into text here, on its thread.
+    handlers.on_metadata = [this, id](const Metadata& initial, const Metadata& trailing) {
+      asio::post(io_, [this, id, text = MetadataText(initial, trailing)] {
+        if (call_ && call_->id == id) Print(text);
+      });
+    };
+  }
+  return handlers;
 }
 
 void ReplSession::OnReply(uint64_t id, const greet::HelloReply& reply) {
   if (!call_ || call_->id != id) return;  // a call the user has left
   ++call_->replies;
-  Print(ReplyText(reply) + "\n");
+  Print(ReplyLines(reply));
 }
 
 void ReplSession::OnCallDone(uint64_t id, const grpc::Status& status) {
@@ -335,7 +444,7 @@ void ReplSession::StartTour(const Tour& command) {
            [this](const ::greeter::Tour::Step& step) { Print(std::string(step.heading) + "\n"); }),
        on_io([this](std::string_view, const greet::HelloReply& reply) {
          ++call_->replies;
-         Print(ReplyText(reply) + "\n");
+         Print(ReplyLines(reply));
        }),
        on_io([this](std::string_view, const grpc::Status& failure) {
          Print("  failed: " + StatusText(failure) + "\n");
@@ -362,13 +471,7 @@ void ReplSession::ShowStatus(std::chrono::steady_clock::time_point give_up) {
   }
   std::string text = channel ? ChannelzText(*channel)
                              : StatusRow("channel", target_ + " (channelz has no record of it)");
-  text += StatusRow("deadline", settings_.deadline ? FormatDuration(*settings_.deadline) : "none");
-  std::string headers;
-  for (const auto& [key, value] : settings_.metadata) {
-    headers += (headers.empty() ? "" : ", ") + key + ": " + value;
-  }
-  text += StatusRow("headers", headers.empty() ? "none" : headers);
-  Print(text);
+  Print(text + SettingsRows());
   mode_ = Mode::kCommand;
   Prompt();
 }

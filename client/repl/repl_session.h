@@ -30,6 +30,9 @@ class ReplSession {
   void OnInterrupt();
   void OnConnectivity(grpc_connectivity_state state);
   void Quit();
+  // Prints the server's initial and trailing metadata after each call (--show-metadata, `set
+  // metadata on`).
+  void ShowMetadata(bool on) { show_metadata_ = on; }
   // The exit status a script earns: its first failure's, kUsageExitCode for a line that could
   // not be run, 64 + the code for a call that failed (as a one-shot command's); 0 for none.
   int exit_code() const { return exit_code_; }
@@ -65,6 +68,18 @@ class ReplSession {
   void StartChat(const Chat& command);
   void StartTour(const Tour& command);
   void ShowStatus(std::chrono::steady_clock::time_point give_up);
+  // set and unset of the test knobs and of metadata: what the setting now is, in words, or why
+  // it was refused.
+  struct KnobOutcome {
+    KnobOutcome(std::string words, bool refusal = false)
+        : text(std::move(words)), refused(refusal) {}
+    KnobOutcome(const char* words) : KnobOutcome(std::string(words)) {}
+    std::string text;
+    bool refused;
+  };
+  KnobOutcome ApplyKnob(const Command& command);
+  std::string SettingsRows() const;  // for status: deadline, headers, knobs
+  std::string ReplyLines(const greet::HelloReply& reply) const;
 
   ActiveCall& BeginCall(bool streamed_replies);
   CallHandlers HandlersFor(uint64_t id);
@@ -87,6 +102,7 @@ class ReplSession {
   std::optional<ActiveCall> call_;
   uint64_t last_call_id_ = 0;
   bool quitting_ = false;
+  bool show_metadata_ = false;
   int exit_code_ = 0;
 
   asio::steady_timer status_timer_{io_};  // status: looking again until streams have ended
