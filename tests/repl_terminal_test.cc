@@ -160,6 +160,29 @@ TEST_F(ReplTerminal, AChatTheServerEndsReturnsToTheCommandPromptSayingSo) {
   EXPECT_TRUE(client->WaitFor("usage: hello NAME", 5s)) << client->output();
 }
 
+TEST_F(ReplTerminal, WhoInARoomListsTheMembersAsTheyComeAndGo) {
+  TestServer server;
+  ChildProcess alice(
+      {GREETER_CLIENT_BIN, "--target", server.target(), "chat", "Alice", "--room", "lobby"});
+  ASSERT_EQ(alice.ReadStdoutLine(5s), "Hello Alice, welcome to lobby (nobody else is here)");
+  auto client = StartClient(server.target());
+  client->Type("chat Ada lobby\r");
+  EXPECT_TRUE(client->WaitFor("welcome to lobby (here: Alice)", 5s)) << client->output();
+  ChildProcess bob(
+      {GREETER_CLIENT_BIN, "--target", server.target(), "chat", "Bob", "--room", "lobby"});
+  EXPECT_TRUE(client->WaitFor("Bob joined", 5s)) << client->output();
+
+  client->Type("/who\r");
+  EXPECT_TRUE(client->WaitFor("here in lobby: you (Ada), Alice, Bob\r\n", 5s)) << client->output();
+  alice.CloseStdin();  // Alice leaves
+  EXPECT_TRUE(client->WaitFor("Alice left", 5s)) << client->output();
+  client->Type("/who\r");
+  EXPECT_TRUE(client->WaitFor("here in lobby: you (Ada), Bob\r\n", 5s)) << client->output();
+  EXPECT_EQ(client->output().find("Ada: /who"), std::string::npos);  // not said to the room
+  client->Type("/leave\r");
+  EXPECT_TRUE(client->WaitFor(kReadyPrompt, 5s)) << client->output();
+}
+
 TEST_F(ReplTerminal, TabInAChatDoesNotCompleteACommandName) {
   TestServer server;
   auto client = StartClient(server.target());

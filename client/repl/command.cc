@@ -178,8 +178,8 @@ const std::vector<CommandSpec>& Commands() {
        "and shows the one reply"},
       {"chat", "chat NAME [ROOM]",
        "bidirectional streaming: every line you type is sent, replies appear as they arrive; "
-       "in a ROOM, everyone in it sees what you say and you see them come and go; /leave or "
-       "Ctrl-D half-closes and waits for the last replies"},
+       "in a ROOM, everyone in it sees what you say and you see them come and go, and /who "
+       "lists who is there; /leave or Ctrl-D half-closes and waits for the last replies"},
       {"tour", "tour NAME", "all four call shapes, one after another, on this one connection"},
       {"status", "status",
        "this client's channel as gRPC's channelz counts it: calls, the connection, streams and "

@@ -23,6 +23,7 @@ namespace greeter::repl {
 namespace {
 
 constexpr std::string_view kLeaveChat = "/leave";
+constexpr std::string_view kWhoIsHere = "/who";
 
 // Terminal colours, each wrapped in libedit's markers for text that takes no room on screen.
 std::string Coloured(std::string_view text, std::string_view colour) {
@@ -129,7 +130,11 @@ void ReplSession::OnLine(std::optional<std::string> line) {
         mode_ = Mode::kCall;
         return;
       }
-      if (!IsBlank(*line)) SendLine(call_->room.empty() ? "name" : "text", std::move(*line));
+      if (!call_->room.empty() && *line == kWhoIsHere) {
+        Print(call_->members.Text(call_->room, call_->name) + "\n");
+      } else if (!IsBlank(*line)) {
+        SendLine(call_->room.empty() ? "name" : "text", std::move(*line));
+      }
       Prompt();
       return;
     case Mode::kCall:
@@ -322,6 +327,7 @@ CallHandlers ReplSession::HandlersFor(uint64_t id) {
 void ReplSession::OnReply(uint64_t id, const greet::HelloReply& reply) {
   if (!call_ || call_->id != id) return;  // a call the user has left
   ++call_->replies;
+  if (!call_->room.empty()) call_->members.Apply(reply);
   Print(ReplyLines(reply));
 }
 
@@ -415,6 +421,7 @@ void ReplSession::StartChat(const Chat& command) {
   auto chat = BidiCall::Start(*stub_, settings_, HandlersFor(call.id));
   call.cancel = [chat] { chat->Cancel(); };
   call.room = command.room;
+  call.name = command.name;
   // In a room a line is said to it; otherwise each line is a name to greet.
   call.send = [this, chat, in_room = !command.room.empty()](std::string line) {
     return chat->Send(in_room ? CallSettings::SayRequest(std::move(line))
@@ -422,7 +429,9 @@ void ReplSession::StartChat(const Chat& command) {
   };
   call.close = [chat] { chat->Close(); };
   mode_ = Mode::kChat;
-  Notice("each line is sent as you type it; /leave or Ctrl-D ends the chat\n");
+  Notice(command.room.empty() ? "each line is sent as you type it; /leave or Ctrl-D ends the chat\n"
+                              : "each line is said to " + command.room +
+                                    "; /who lists who is here; /leave or Ctrl-D leaves\n");
   chat->Send(command.room.empty() ? settings_.FirstRequest(command.name)
                                   : settings_.JoinRequest(command.name, command.room));
   Prompt();

@@ -13,6 +13,7 @@
 #include "client/call_settings.h"
 #include "client/repl/command.h"
 #include "client/repl/console.h"
+#include "client/repl/room_members.h"
 #include "greet.grpc.pb.h"
 
 namespace greeter::repl {
@@ -53,6 +54,8 @@ class ReplSession {
     std::function<bool(std::string line)> send;  // collect and chat: a typed line
     std::function<void()> close;                 // collect and chat: half-close
     std::string room;                            // chat: the room, if any
+    std::string name;                            // chat: who the user is in it
+    RoomMembers members;                         // chat in a room: who else is there
   };
 
   void Prompt();
