@@ -134,7 +134,8 @@ int main(int argc, char** argv) {
 
   if (*health) {
     const auto timeout = settings.deadline.value_or(std::chrono::seconds(5));
-    return greeter::RunHealthCheck(channel, health_service, timeout, std::cout, std::cerr);
+    return greeter::RunHealthCheck(channel, health_service, timeout, flags.json, std::cout,
+                                   std::cerr);
   }
   if (*status_command) {
     const auto timeout = settings.deadline.value_or(std::chrono::seconds(5));

@@ -69,7 +69,38 @@ void ReplyPrinter::Note(std::string_view text) {
   out_ << text << '\n' << std::flush;
 }
 
+MetadataEntries CopyMetadata(const Metadata& metadata) {
+  MetadataEntries entries;
+  for (const auto& [key, value] : metadata) {
+    entries.emplace_back(std::string(key.data(), key.size()),
+                         std::string(value.data(), value.size()));
+  }
+  return entries;
+}
+
+std::string ErrorJson(const grpc::Status& status, const MetadataEntries& trailing) {
+  nlohmann::ordered_json metadata = nlohmann::ordered_json::object();
+  for (const auto& [key, value] : trailing) metadata[key] = MetadataValueText(value);
+  const nlohmann::ordered_json line = {{"error",
+                                        {{"code", StatusCodeName(status.error_code())},
+                                         {"code_number", static_cast<int>(status.error_code())},
+                                         {"message", status.error_message()},
+                                         {"trailing_metadata", metadata}}}};
+  return line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+void ReplyPrinter::PrintError(const grpc::Status& status) {
+  if (!json_) return;
+  std::lock_guard lock(mutex_);
+  out_ << ErrorJson(status, last_trailing_) << '\n' << std::flush;
+  last_trailing_.clear();
+}
+
 void ReplyPrinter::PrintMetadata(const Metadata& initial, const Metadata& trailing) {
+  {
+    std::lock_guard lock(mutex_);
+    last_trailing_ = CopyMetadata(trailing);  // for PrintError, which may follow
+  }
   if (!show_metadata_) return;
   std::string lines;
   if (json_) {

@@ -6,6 +6,7 @@
 
 #include "tests/support/child_process.h"
 #include "tests/support/test_server.h"
+#include "tests/support/unused_port.h"
 
 namespace greeter::testing {
 namespace {
@@ -269,6 +270,58 @@ TEST_F(ClientCli, JsonPrintsOneObjectPerReplyWithStableKeys) {
             "\"sequence\":1}\n"
             "{\"method\":\"SayHelloServerStream\",\"message\":\"Hello Bob (2 of 2)\","
             "\"sequence\":2}\n");
+}
+
+TEST_F(ClientCli, JsonPrintsAFailedCallAsOneErrorObjectOnStdoutToo) {
+  const auto refused =
+      Client({"--json", "--header", "x-echo-trailing-id=7", "hello", ""});  // an empty name
+  EXPECT_EQ(refused.exit_code, 64 + 3);
+  EXPECT_EQ(refused.out,
+            "{\"error\":{\"code\":\"INVALID_ARGUMENT\",\"code_number\":3,\"message\":\"name: must "
+            "be 1 to 256 bytes of UTF-8, got 0\",\"trailing_metadata\":{\"x-echo-trailing-id\":"
+            "\"7\"}}}\n");
+  EXPECT_EQ(refused.err,
+            "greeter-client: INVALID_ARGUMENT: name: must be 1 to 256 bytes of UTF-8, got 0\n");
+
+  // After the replies that came before it: every stdout line is one JSON object.
+  const auto ended = Client({"--json", "--fail", "ABORTED:enough", "--fail-after", "1", "stream",
+                             "Bob", "--interval", "0"});
+  EXPECT_EQ(ended.exit_code, 64 + 10);
+  EXPECT_EQ(ended.out,
+            "{\"method\":\"SayHelloServerStream\",\"message\":\"Hello Bob (1 of 3)\","
+            "\"sequence\":1}\n"
+            "{\"error\":{\"code\":\"ABORTED\",\"code_number\":10,\"message\":\"enough\","
+            "\"trailing_metadata\":{}}}\n");
+}
+
+TEST_F(ClientCli, HealthAndStatusHonourJson) {
+  const auto serving = Client({"--json", "health", "greet.Greeter"});
+  EXPECT_EQ(serving.exit_code, 0) << serving.err;
+  EXPECT_EQ(serving.out, "{\"service\":\"greet.Greeter\",\"status\":\"SERVING\"}\n");
+  const auto unknown = Client({"--json", "health", "greet.Nothing"});
+  EXPECT_EQ(unknown.exit_code, 4);
+  EXPECT_EQ(unknown.out, "{\"service\":\"greet.Nothing\",\"status\":\"SERVICE_UNKNOWN\"}\n");
+
+  const std::string nowhere = "127.0.0.1:" + std::to_string(UnusedPort());
+  const auto unreachable = RunProgram(
+      {GREETER_CLIENT_BIN, "--target", nowhere, "--deadline", "300ms", "--json", "health"});
+  EXPECT_EQ(unreachable.exit_code, 2);
+  EXPECT_EQ(unreachable.out,
+            "{\"error\":{\"code\":\"UNAVAILABLE\",\"code_number\":14,\"message\":\"cannot "
+            "connect within 300ms\",\"trailing_metadata\":{}}}\n");
+
+  const auto status = RunProgram(
+      {GREETER_CLIENT_BIN, "--target", nowhere, "--deadline", "300ms", "--json", "status"});
+  EXPECT_EQ(status.exit_code, 64 + 14);
+  std::istringstream lines(status.out);
+  std::string line;
+  ASSERT_TRUE(std::getline(lines, line)) << status.out;
+  EXPECT_TRUE(line.starts_with("{\"channel\":")) << line;
+  ASSERT_TRUE(std::getline(lines, line)) << status.out;
+  EXPECT_EQ(line,
+            "{\"error\":{\"code\":\"UNAVAILABLE\",\"code_number\":14,\"message\":"
+            "\"cannot connect to " +
+                nowhere + " within 300ms\",\"trailing_metadata\":{}}}");
 }
 
 TEST_F(ClientCli, RefusedRequestExitsWith64PlusTheCodeAndSaysWhyOnStderr) {
