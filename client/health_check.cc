@@ -14,6 +14,7 @@ namespace greeter {
 using grpc::health::v1::HealthCheckResponse;
 
 int RunHealthCheck(const std::shared_ptr<grpc::Channel>& channel, const std::string& service,
+                   const std::vector<std::pair<std::string, std::string>>& headers,
                    std::chrono::milliseconds timeout, bool json, std::ostream& out,
                    std::ostream& err) {
   const std::string what = service.empty() ? "the server" : service;
@@ -37,6 +38,7 @@ int RunHealthCheck(const std::shared_ptr<grpc::Channel>& channel, const std::str
   }
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() + timeout);
+  for (const auto& [key, value] : headers) context.AddMetadata(key, value);
   grpc::health::v1::HealthCheckRequest request;
   request.set_service(service);
   HealthCheckResponse response;

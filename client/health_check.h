@@ -6,6 +6,8 @@
 #include <iosfwd>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace greeter {
 
@@ -23,7 +25,9 @@ enum HealthExit : int {
 // server) within `timeout` more, prints the status on `out` (or what failed on `err`) and
 // returns the exit code. `json`: the status as {"service":...,"status":"SERVING"}, and a
 // failure also as ErrorJson on `out`.
+// `headers` go with the call, as --header's with every call.
 int RunHealthCheck(const std::shared_ptr<grpc::Channel>& channel, const std::string& service,
+                   const std::vector<std::pair<std::string, std::string>>& headers,
                    std::chrono::milliseconds timeout, bool json, std::ostream& out,
                    std::ostream& err);
 

@@ -10,6 +10,7 @@
 
 #include "client/channel.h"
 #include "client/client_flags.h"
+#include "client/flag_scope.h"
 #include "client/grpc_log.h"
 #include "client/health_check.h"
 #include "client/input_text.h"
@@ -89,6 +90,11 @@ int main(int argc, char** argv) {
     std::cerr << "greeter-client: " << why << "\n";
     return *health ? greeter::kHealthBadFlags : greeter::kUsageExitCode;
   };
+  const auto subcommands = app.get_subcommands();
+  if (auto problem = greeter::FlagNotForCommand(
+          app, subcommands.empty() ? "repl" : subcommands.front()->get_name())) {
+    return refuse(*problem);
+  }
   const auto [settings, error] = greeter::SettingsFrom(flags);
   if (!error.empty()) return refuse(error);
   // Every string field sent must be UTF-8 (protobuf would not send it): refuse it here instead.
@@ -108,15 +114,6 @@ int main(int argc, char** argv) {
     interval_ms = greeter::ParseDurationMs32(interval);
     if (!interval_ms) return refuse(greeter::NotADuration("--interval", interval));
   }
-  const bool interactive = *repl_command || app.get_subcommands().empty();
-  if (flags.show_status && (interactive || *health || *status_command)) {
-    return refuse(
-        "--status goes with hello, stream, collect, chat and tour (the interactive client has "
-        "a status command)");
-  }
-  if (interactive && flags.json) {
-    return refuse("--json goes with the one-shot commands, not the interactive client");
-  }
 
   // One channel for the whole process: every call below is a stream on its connection.
   std::shared_ptr<grpc::Channel> channel;
@@ -134,8 +131,8 @@ int main(int argc, char** argv) {
 
   if (*health) {
     const auto timeout = settings.deadline.value_or(std::chrono::seconds(5));
-    return greeter::RunHealthCheck(channel, health_service, timeout, flags.json, std::cout,
-                                   std::cerr);
+    return greeter::RunHealthCheck(channel, health_service, settings.metadata, timeout, flags.json,
+                                   std::cout, std::cerr);
   }
   if (*status_command) {
     const auto timeout = settings.deadline.value_or(std::chrono::seconds(5));

@@ -247,19 +247,46 @@ TEST_F(ClientCli, StatusAloneConnectsAndShowsTheSocket) {
   EXPECT_NE(result.out.find(" -> " + server_.target()), std::string::npos) << result.out;
 }
 
-TEST_F(ClientCli, StatusFlagWithoutACommandToFollowIsAUsageError) {
-  const auto result = Client({"--status", "repl"});
-  EXPECT_EQ(result.exit_code, 2);
-  EXPECT_EQ(result.err,
-            "greeter-client: --status goes with hello, stream, collect, chat and tour (the "
-            "interactive client has a status command)\n");
-}
-
-TEST_F(ClientCli, JsonIsRefusedByTheInteractiveClient) {
-  const auto result = Client({"--json", "repl"});
-  EXPECT_EQ(result.exit_code, 2);
-  EXPECT_EQ(result.err,
-            "greeter-client: --json goes with the one-shot commands, not the interactive client\n");
+TEST_F(ClientCli, AFlagGivenToACommandItDoesNotApplyToIsRefusedNamingBoth) {
+  const std::string calls = "hello, stream, collect, chat, tour";
+  struct Case {
+    std::vector<std::string> args;
+    int exit_code;
+    std::string message;
+  };
+  const Case cases[] = {
+      {{"--call-info", "health"},
+       1,  // health's exit code for a bad command line, grpc_health_probe's
+       "--call-info does not apply to health (only to " + calls + " and repl)"},
+      {{"--status", "health"},
+       1,
+       "--status does not apply to health (only to hello, stream, collect, chat and tour)"},
+      {{"--show-metadata", "status"},
+       2,
+       "--show-metadata does not apply to status (only to " + calls + " and repl)"},
+      {{"--fail", "ABORTED", "status"},
+       2,
+       "--fail does not apply to status (only to " + calls + " and repl)"},
+      {{"--header", "x-a=1", "status"},
+       2,
+       "--header does not apply to status (only to " + calls + ", health and repl)"},
+      {{"--json", "repl"},
+       2,
+       "--json does not apply to repl, the interactive client (only to " + calls +
+           ", health and status)"},
+      {{"--status"},
+       2,
+       "--status does not apply to repl, the interactive client (only to hello, stream, "
+       "collect, chat and tour)"},
+  };
+  for (const auto& [args, exit_code, message] : cases) {
+    const auto result = Client(args);
+    EXPECT_EQ(result.exit_code, exit_code) << args[0] << " " << args.back();
+    EXPECT_EQ(result.err, "greeter-client: " + message + "\n");
+  }
+  // And where they apply, they are taken.
+  EXPECT_EQ(Client({"--header", "x-a=1", "--deadline", "2s", "health"}).exit_code, 0);
+  EXPECT_EQ(Client({"--show-metadata", "--call-info", "--status", "hello", "A"}).exit_code, 0);
 }
 
 TEST_F(ClientCli, JsonPrintsOneObjectPerReplyWithStableKeys) {
