@@ -7,6 +7,7 @@
 #include "tests/support/child_process.h"
 #include "tests/support/pty_process.h"
 #include "tests/support/test_server.h"
+#include "tests/support/unused_port.h"
 
 namespace greeter::testing {
 namespace {
@@ -29,15 +30,20 @@ class ReplTerminal : public ::testing::Test {
 
   std::unique_ptr<PtyProcess> StartClient(const std::string& target,
                                           const std::vector<std::string>& flags = {}) {
+    auto client = LaunchClient(target, flags);
+    EXPECT_TRUE(client->WaitFor(kReadyPrompt, 10s)) << client->output();
+    return client;
+  }
+  // Without waiting for a connection.
+  std::unique_ptr<PtyProcess> LaunchClient(const std::string& target,
+                                           const std::vector<std::string>& flags = {}) {
     std::vector<std::string> argv{GREETER_CLIENT_BIN, "--target", target};
     argv.insert(argv.end(), flags.begin(), flags.end());
-    auto client = std::make_unique<PtyProcess>(
+    return std::make_unique<PtyProcess>(
         argv,
         // No locale set, as on a fresh server or in a container: UTF-8 must work all the same.
         std::vector<std::string>{"HOME=" + home_.string(), "TERM=xterm",
                                  "XDG_STATE_HOME=", "LANG=", "LC_ALL=", "LC_CTYPE="});
-    EXPECT_TRUE(client->WaitFor(kReadyPrompt, 10s)) << client->output();
-    return client;
   }
 
   std::filesystem::path home_;
@@ -274,6 +280,39 @@ TEST_F(ReplTerminal, CtrlCAtThePromptClearsTheLineButKeepsTheSession) {
   EXPECT_EQ(client->output().find("Hello Mistake"), std::string::npos);
   client->Type(kCtrlD);  // Ctrl-D at an empty prompt leaves
   EXPECT_EQ(client->Wait(5s), 0);
+}
+
+TEST_F(ReplTerminal, TheBannerSaysConnectedOnlyOnceTheServerAnswers) {
+  TestServer server;
+  auto client = LaunchClient(server.target());
+  EXPECT_TRUE(client->WaitFor("greeter: connecting to " + server.target(), 5s)) << client->output();
+  EXPECT_TRUE(client->WaitFor("greeter: connected to " + server.target(), 5s)) << client->output();
+  EXPECT_TRUE(client->WaitFor(kReadyPrompt, 5s)) << client->output();
+}
+
+TEST_F(ReplTerminal, TheBannerSaysWhyItCannotConnectWhenNothingListens) {
+  const std::string target = "127.0.0.1:" + std::to_string(UnusedPort());
+  auto client = LaunchClient(target);
+  EXPECT_TRUE(client->WaitFor("greeter: cannot connect to " + target + ": ", 10s))
+      << client->output();
+  EXPECT_TRUE(client->WaitFor("Connection refused", 5s)) << client->output();
+  EXPECT_EQ(client->output().find("connected to"), std::string::npos) << client->output();
+  client->Type("quit\r");
+  EXPECT_EQ(client->Wait(5s), 0);
+}
+
+TEST_F(ReplTerminal, AConnectionTheServerClosesForIdlenessIsNotReportedAsLost) {
+  const int port = UnusedPort();
+  ChildProcess server({GREETER_SERVER_BIN, "--listen", "127.0.0.1:" + std::to_string(port),
+                       "--max-connection-idle", "1s"});
+  ASSERT_TRUE(server.ReadStdoutLine(10s)) << server.stderr_text();  // listening
+  auto client = StartClient("127.0.0.1:" + std::to_string(port));
+  // The server's GOAWAY for idleness: the channel goes idle, and stays so until a call.
+  EXPECT_TRUE(client->WaitFor("idle\x1b[0m> ", 5s)) << client->output();
+  EXPECT_FALSE(client->WaitFor("lost the connection", 3s)) << client->output();
+  client->Type("hello Ada\r");  // the next call connects again
+  EXPECT_TRUE(client->WaitFor("Hello Ada\r\n", 5s)) << client->output();
+  EXPECT_EQ(client->output().find("lost the connection"), std::string::npos) << client->output();
 }
 
 TEST_F(ReplTerminal, ServerRestartIsNoticedAndTheChannelReconnectsKeepingTheTypedLine) {

@@ -6,6 +6,7 @@
 #include "client/channelz_reader.h"
 #include "client/channelz_report.h"
 #include "client/client_stream_call.h"
+#include "client/connect_failure.h"
 #include "client/failure_knob.h"
 #include "client/input_text.h"
 #include "client/repl/call_summary.h"
@@ -58,7 +59,7 @@ ReplSession::ReplSession(asio::io_context& io, std::shared_ptr<grpc::Channel> ch
 }
 
 void ReplSession::Start() {
-  Notice("greeter: connected to " + target_ +
+  Notice("greeter: connecting to " + target_ +
          " over one channel for this session. Type help for the commands.\n");
   Prompt();
 }
@@ -89,13 +90,46 @@ void ReplSession::Prompt() {
 
 void ReplSession::OnConnectivity(grpc_connectivity_state state) {
   if (state == state_) return;
-  const bool lost = was_ready_ && state_ == GRPC_CHANNEL_READY && state != GRPC_CHANNEL_READY;
-  const bool back = was_ready_ && state == GRPC_CHANNEL_READY;
+  const grpc_connectivity_state before = state_;
   state_ = state;
-  if (lost) Notice("! lost the connection to " + target_ + "; reconnecting by itself\n");
-  if (back) Notice("! connected again to " + target_ + "\n");
-  if (state == GRPC_CHANNEL_READY) was_ready_ = true;
+  switch (state) {
+    case GRPC_CHANNEL_READY:
+      if (!was_ready_) Notice("greeter: connected to " + target_ + "\n");
+      if (lost_) Notice("! connected again to " + target_ + "\n");
+      was_ready_ = true;
+      lost_ = false;
+      break;
+    case GRPC_CHANNEL_TRANSIENT_FAILURE:
+      if (!was_ready_ && !said_cannot_connect_) {
+        said_cannot_connect_ = true;
+        AskWhyCannotConnect(channel_, [this](std::string reason) {
+          asio::post(io_, [this, reason = std::move(reason)] { OnCannotConnect(reason); });
+        });
+      }
+      if (was_ready_ && !lost_) {
+        lost_ = true;
+        probe_when_idle_ = true;  // once back, a later loss is looked for again
+        Notice("! lost the connection to " + target_ + "; reconnecting by itself\n");
+      }
+      break;
+    case GRPC_CHANNEL_IDLE:
+      // A connection the server closed (idle, or going away): connect again at once only to
+      // learn whether it is still there, or while trying to reach it.
+      if (!was_ready_ || lost_ || (before == GRPC_CHANNEL_READY && probe_when_idle_)) {
+        if (before == GRPC_CHANNEL_READY) probe_when_idle_ = false;
+        channel_->GetState(/*try_to_connect=*/true);
+      }
+      break;
+    default:
+      break;
+  }
   console_.SetPrompt(PromptText());
+}
+
+void ReplSession::OnCannotConnect(const std::string& reason) {
+  if (was_ready_) return;  // connected meanwhile
+  Notice("greeter: cannot connect to " + target_ + ": " +
+         (reason.empty() ? std::string("no reason given") : reason) + "; trying again by itself\n");
 }
 
 void ReplSession::OnLine(std::optional<std::string> line) {
@@ -298,6 +332,7 @@ std::string ReplSession::ReplyLines(const greet::HelloReply& reply) const {
 }
 
 ReplSession::ActiveCall& ReplSession::BeginCall(bool streamed_replies) {
+  probe_when_idle_ = true;  // the connection is in use again: a later close may be a loss
   call_.emplace();
   call_->id = ++last_call_id_;
   call_->start = std::chrono::steady_clock::now();

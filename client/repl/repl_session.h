@@ -30,6 +30,8 @@ class ReplSession {
   // Ctrl-C: cancels the call in progress, or clears the line being typed.
   void OnInterrupt();
   void OnConnectivity(grpc_connectivity_state state);
+  // Why the channel could not connect, when gRPC says (AskWhyCannotConnect).
+  void OnCannotConnect(const std::string& reason);
   void Quit();
   // Prints the server's initial and trailing metadata after each call (--show-metadata, `set
   // metadata on`).
@@ -110,8 +112,17 @@ class ReplSession {
 
   asio::steady_timer status_timer_{io_};  // status: looking again until streams have ended
 
+  // What the connection has been, for notices that tell the truth: connected once the channel
+  // is ready; a loss only when connecting again fails (a server that closes idle connections
+  // leaves the channel idle, which is no loss).
   grpc_connectivity_state state_ = GRPC_CHANNEL_IDLE;
   bool was_ready_ = false;
+  bool said_cannot_connect_ = false;  // before the first connection
+  bool lost_ = false;                 // said "lost the connection"; not yet back
+  // Reconnect at once when the channel next goes idle, to find out whether the server is still
+  // there. Spent by one such reconnect; a call renews it. So a server that closes idle
+  // connections gets one reconnect, not one per idle period.
+  bool probe_when_idle_ = true;
 };
 
 }  // namespace greeter::repl
