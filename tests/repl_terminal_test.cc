@@ -252,6 +252,28 @@ TEST_F(ReplTerminal, ShowMetadataIsAcceptedAndShownInStatus) {
   EXPECT_TRUE(client->WaitFor("  metadata    on", 5s)) << client->output();
 }
 
+TEST_F(ReplTerminal, TwoSessionsAtOnceKeepEachOthersHistory) {
+  TestServer server;
+  auto first = StartClient(server.target());
+  auto second = StartClient(server.target());
+  first->Type("hello First\r");
+  EXPECT_TRUE(first->WaitFor("Hello First\r\n", 5s)) << first->output();
+  second->Type("hello Second\r");
+  EXPECT_TRUE(second->WaitFor("Hello Second\r\n", 5s)) << second->output();
+  first->Type("quit\r");
+  EXPECT_EQ(first->Wait(5s), 0);
+  second->Type("quit\r");  // leaves after the first: its history must not replace the first's
+  EXPECT_EQ(second->Wait(5s), 0);
+
+  auto third = StartClient(server.target());
+  // The history is hello First, quit, hello Second, quit: four back is the first session's.
+  third->Type(std::string(kUp) + kUp + kUp + kUp + "\r");
+  EXPECT_TRUE(third->WaitFor("Hello First\r\n", 5s)) << third->output();
+  EXPECT_TRUE(third->WaitFor(kReadyPrompt, 5s));
+  third->Type(std::string(kUp) + kUp + kUp + "\r");  // now three back: the second's
+  EXPECT_TRUE(third->WaitFor("Hello Second\r\n", 5s)) << third->output();
+}
+
 TEST_F(ReplTerminal, CtrlCCancelsASlowStreamAndThePromptComesBackAtOnce) {
   TestServer server;
   auto client = StartClient(server.target());

@@ -2,6 +2,8 @@
 
 // libedit's readline interface: BSD-licensed, so the client stays free of the GPL.
 #include <editline/readline.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -48,13 +50,23 @@ TerminalConsole::TerminalConsole(asio::io_context& io, std::string history_file)
 
 TerminalConsole::~TerminalConsole() {
   StopReading();
-  if (!history_file_.empty()) {
-    std::error_code ignored;
-    std::filesystem::create_directories(std::filesystem::path(history_file_).parent_path(),
-                                        ignored);
-    write_history(history_file_.c_str());
-  }
+  SaveHistory();
   active_console = nullptr;
+}
+
+void TerminalConsole::SaveHistory() {
+  if (history_file_.empty() || new_history_.empty()) return;
+  std::error_code ignored;
+  std::filesystem::create_directories(std::filesystem::path(history_file_).parent_path(), ignored);
+  // Another session may have saved since this one read the file: read it again and add this
+  // session's commands to it, under a lock, instead of writing over it with what was read then.
+  const int lock = ::open((history_file_ + ".lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (lock >= 0) ::flock(lock, LOCK_EX);
+  clear_history();
+  read_history(history_file_.c_str());
+  for (const auto& line : new_history_) add_history(line.c_str());
+  write_history(history_file_.c_str());
+  if (lock >= 0) ::close(lock);  // releases the lock
 }
 
 void TerminalConsole::ReadLine(std::string prompt, LineKind kind) {
@@ -85,7 +97,10 @@ void TerminalConsole::OnLibeditLine(char* line) {
   std::optional<std::string> text;
   if (line != nullptr) {
     text = line;
-    if (!text->empty() && console.kind_ == LineKind::kCommand) add_history(line);
+    if (!text->empty() && console.kind_ == LineKind::kCommand) {
+      add_history(line);
+      console.new_history_.push_back(*text);
+    }
     std::free(line);
   } else {
     std::fputs("\n", stdout);  // Ctrl-D leaves the cursor after the prompt

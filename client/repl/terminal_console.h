@@ -3,6 +3,7 @@
 #include <asio/io_context.hpp>
 #include <asio/posix/stream_descriptor.hpp>
 #include <string>
+#include <vector>
 
 #include "client/repl/console.h"
 
@@ -12,6 +13,7 @@ namespace greeter::repl {
 // of commands. stdin is one more descriptor on the io_context: when it is readable, libedit
 // takes the keys. Printing clears the prompt line, prints, and lets libedit draw the prompt and
 // the half-typed line again, so output arriving while someone types never garbles their line.
+// The history file is shared by every session of the user: each adds its own commands to it.
 // The terminal is restored when this is destroyed, also on the way out of an error.
 class TerminalConsole final : public Console {
  public:
@@ -29,9 +31,11 @@ class TerminalConsole final : public Console {
   static char** Complete(const char* word, int start, int end);  // Tab
   void WaitForKeys();
   void StopReading();
+  void SaveHistory();
 
   asio::posix::stream_descriptor input_;
   std::string history_file_;
+  std::vector<std::string> new_history_;  // this session's commands, for SaveHistory to add
   std::string prompt_;
   LineKind kind_ = LineKind::kCommand;
   bool reading_ = false;
