@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <csignal>
 
 #include "tests/support/child_process.h"
 #include "tests/support/test_server.h"
@@ -317,6 +318,20 @@ TEST(ReplPiped, StatusShowsEveryKnob) {
   const size_t first = result.out.find(unset);
   EXPECT_NE(first, std::string::npos) << result.out;
   EXPECT_NE(result.out.find(set, first), std::string::npos) << result.out;
+}
+
+TEST(ReplPiped, ChatLinesTheServerIsNotReadingDoNotFreezeTheSession) {
+  TestServer server;
+  // The server holds its first reply for 10 s and stops reading after a few requests: the
+  // lines pile up in the client, whose Ctrl-C must still cancel the chat at once.
+  ChildProcess client({GREETER_CLIENT_BIN, "--target", server.target(), "--delay", "10s"});
+  std::string script = "chat Me\n";
+  const std::string name(250, 'n');
+  for (int i = 0; i < 60000; ++i) script += name + "\n";
+  client.WriteStdin(script);
+  server.WaitForCallsStarted(1);
+  client.Signal(SIGINT);
+  EXPECT_EQ(client.ReadStdoutLine(3s), "CANCELLED by Ctrl-C after 0 replies");
 }
 
 TEST(ReplPiped, ErrorsOfAStreamAreReportedAndTheSessionGoesOn) {

@@ -1,5 +1,6 @@
 // The interactive client on a real pseudo-terminal, typed into as a person would.
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -355,6 +356,63 @@ TEST_F(ReplTerminal, ServerRestartIsNoticedAndTheChannelReconnectsKeepingTheType
   client->Type("ice\r");  // finishes the line typed before the restart
   EXPECT_TRUE(client->WaitFor("Hello Alice", 5s)) << client->output();
   EXPECT_EQ(server->WaitForCall().method, "SayHello");
+}
+
+TEST_F(ReplTerminal, AfterCtrlZAndFgTheReplStillPrintsChatRepliesAndReadsKeys) {
+  TestServer server;
+  ChildProcess bob(
+      {GREETER_CLIENT_BIN, "--target", server.target(), "chat", "Bob", "--room", "lobby"});
+  ASSERT_EQ(bob.ReadStdoutLine(5s), "Hello Bob, welcome to lobby (nobody else is here)");
+  // A shell with job control, as a person has: Ctrl-Z stops its job, fg continues it.
+  auto client = std::make_unique<PtyProcess>(
+      std::vector<std::string>{"/bin/bash", "--norc", "--noprofile", "-i"},
+      std::vector<std::string>{"HOME=" + home_.string(), "TERM=xterm",
+                               "XDG_STATE_HOME=", "HISTFILE=/dev/null", "PS1=shell$ "});
+  ASSERT_TRUE(client->WaitFor("shell$ ", 10s)) << client->output();
+  client->Type(std::string(GREETER_CLIENT_BIN) + " --target " + server.target() + "\r");
+  ASSERT_TRUE(client->WaitFor(kReadyPrompt, 10s)) << client->output();
+  client->Type("chat Ada lobby\r");
+  EXPECT_TRUE(client->WaitFor("welcome to lobby (here: Bob)", 5s)) << client->output();
+
+  client->Type("\x1a");  // Ctrl-Z
+  ASSERT_TRUE(client->WaitFor("Stopped", 5s)) << client->output();
+  ASSERT_TRUE(client->WaitFor("shell$ ", 5s)) << client->output();
+  client->Type("fg\r");
+  EXPECT_TRUE(client->WaitFor("lobby", 5s)) << "no prompt after fg:\n" << client->output();
+
+  bob.WriteStdin("hi Ada\n");
+  EXPECT_TRUE(client->WaitFor("Bob: hi Ada", 5s)) << client->output();
+  ASSERT_TRUE(client->TypeKeyByKey("hal", 2s)) << client->output();
+  bob.WriteStdin("still there?\n");  // printed above the half-typed line, which stays
+  EXPECT_TRUE(client->WaitFor("Bob: still there?", 5s)) << client->output();
+  EXPECT_TRUE(client->WaitFor("hal", 5s)) << "typed text lost:\n" << client->output();
+  client->Type("f\r");
+  EXPECT_TRUE(client->WaitFor("Ada: half", 5s)) << client->output();
+  client->Type("/leave\r");
+  EXPECT_TRUE(client->WaitFor(kReadyPrompt, 5s)) << client->output();
+}
+
+TEST_F(ReplTerminal, TheShellGetsItsTerminalBackBlockingAfterTheReplEnds) {
+  TestServer server;
+  // A shell that runs the REPL, then shows how the terminal it shares with the REPL is left.
+  // Left non-blocking, the next program to read it fails ("cat: -: Resource temporarily
+  // unavailable") as soon as it finds no key typed yet.
+  PtyProcess shell({"/bin/sh", "-c",
+                    "\"$0\" --target \"$1\"; echo repl-ended; "
+                    "sed -n 's/^flags:[[:space:]]*/terminal flags: /p' /proc/self/fdinfo/0",
+                    GREETER_CLIENT_BIN, server.target()},
+                   {"HOME=" + home_.string(), "TERM=xterm", "XDG_STATE_HOME="});
+  ASSERT_TRUE(shell.WaitFor(kReadyPrompt, 10s)) << shell.output();
+  shell.Type("hello Ada\r");
+  EXPECT_TRUE(shell.WaitFor("Hello Ada\r\n", 5s)) << shell.output();
+  shell.Type("quit\r");
+  ASSERT_TRUE(shell.WaitFor("repl-ended", 5s)) << shell.output();
+  ASSERT_TRUE(shell.WaitFor("terminal flags: ", 5s)) << shell.output();
+  ASSERT_TRUE(shell.WaitFor("\r\n", 5s)) << shell.output();
+  const std::string& out = shell.output();
+  const size_t at = out.rfind("terminal flags: ") + std::string("terminal flags: ").size();
+  const long flags = std::stol(out.substr(at, out.find('\r', at) - at), nullptr, 8);
+  EXPECT_EQ(flags & O_NONBLOCK, 0) << "left non-blocking: " << out.substr(at);
 }
 
 TEST_F(ReplTerminal, ChatRepliesPrintAboveAHalfTypedLineWithoutGarblingIt) {

@@ -156,7 +156,7 @@ void ReplSession::OnLine(std::optional<std::string> line) {
         return;
       }
       SendLine("name", std::move(*line));
-      Prompt();
+      PromptUnlessHolding();
       return;
     case Mode::kChat:
       if (!line || *line == kLeaveChat) {  // half-close; the server's last replies follow
@@ -169,7 +169,7 @@ void ReplSession::OnLine(std::optional<std::string> line) {
       } else if (!IsBlank(*line)) {
         SendLine(call_->room.empty() ? "name" : "text", std::move(*line));
       }
-      Prompt();
+      PromptUnlessHolding();
       return;
     case Mode::kCall:
       return;  // not reading while a call runs
@@ -182,7 +182,26 @@ void ReplSession::SendLine(std::string_view field, std::string line) {
     Print(*problem + "\n");
     return;
   }
-  call_->send(std::move(line));
+  Offer(call_->request_for(std::move(line)));
+}
+
+void ReplSession::Offer(greet::HelloRequest request) {
+  const uint64_t id = call_->id;
+  const bool gone =
+      call_->offer(request, [this, id] { asio::post(io_, [this, id] { OnRoomToSend(id); }); });
+  if (!gone) call_->held = std::move(request);
+}
+
+void ReplSession::OnRoomToSend(uint64_t id) {
+  if (!call_ || call_->id != id || !call_->held) return;  // a call the user has left
+  greet::HelloRequest request = std::move(*call_->held);
+  call_->held.reset();
+  Offer(std::move(request));
+  PromptUnlessHolding();
+}
+
+void ReplSession::PromptUnlessHolding() {
+  if (!call_ || !call_->held) Prompt();
 }
 
 void ReplSession::Execute(const Command& command) {
@@ -439,11 +458,14 @@ void ReplSession::StartCollect() {
   auto collect = ClientStreamCall::Start(*stub_, settings_, HandlersFor(call.id));
   call.cancel = [collect] { collect->Cancel(); };
   // The first name carries the knobs (--fail, --delay, ...), the later ones only the name.
-  call.send = [this, collect, first = true](std::string name) mutable {
+  call.request_for = [this, first = true](std::string name) mutable {
     auto request =
         first ? settings_.FirstRequest(std::move(name)) : settings_.LaterRequest(std::move(name));
     first = false;
-    return collect->Send(std::move(request));
+    return request;
+  };
+  call.offer = [collect](greet::HelloRequest& request, std::function<void()> on_room) {
+    return collect->TrySend(request, std::move(on_room)) != ClientStreamCall::Offer::kFull;
   };
   call.close = [collect] { collect->Close(); };
   mode_ = Mode::kCollect;
@@ -458,18 +480,21 @@ void ReplSession::StartChat(const Chat& command) {
   call.room = command.room;
   call.name = command.name;
   // In a room a line is said to it; otherwise each line is a name to greet.
-  call.send = [this, chat, in_room = !command.room.empty()](std::string line) {
-    return chat->Send(in_room ? CallSettings::SayRequest(std::move(line))
-                              : settings_.LaterRequest(std::move(line)));
+  call.request_for = [this, in_room = !command.room.empty()](std::string line) {
+    return in_room ? CallSettings::SayRequest(std::move(line))
+                   : settings_.LaterRequest(std::move(line));
+  };
+  call.offer = [chat](greet::HelloRequest& request, std::function<void()> on_room) {
+    return chat->TrySend(request, std::move(on_room)) != BidiCall::Offer::kFull;
   };
   call.close = [chat] { chat->Close(); };
   mode_ = Mode::kChat;
   Notice(command.room.empty() ? "each line is sent as you type it; /leave or Ctrl-D ends the chat\n"
                               : "each line is said to " + command.room +
                                     "; /who lists who is here; /leave or Ctrl-D leaves\n");
-  chat->Send(command.room.empty() ? settings_.FirstRequest(command.name)
-                                  : settings_.JoinRequest(command.name, command.room));
-  Prompt();
+  Offer(command.room.empty() ? settings_.FirstRequest(command.name)
+                             : settings_.JoinRequest(command.name, command.room));
+  PromptUnlessHolding();
 }
 
 void ReplSession::StartTour(const Tour& command) {

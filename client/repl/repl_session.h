@@ -53,11 +53,15 @@ class ReplSession {
     bool streamed_replies = false;
     uint64_t replies = 0;
     std::function<void()> cancel;
-    std::function<bool(std::string line)> send;  // collect and chat: a typed line
-    std::function<void()> close;                 // collect and chat: half-close
-    std::string room;                            // chat: the room, if any
-    std::string name;                            // chat: who the user is in it
-    RoomMembers members;                         // chat in a room: who else is there
+    // collect and chat: the request a typed line makes, and a way to queue a request that
+    // never waits: false when the call's queue is full (then on_room runs once it has room).
+    std::function<greet::HelloRequest(std::string line)> request_for;
+    std::function<bool(greet::HelloRequest& request, std::function<void()> on_room)> offer;
+    std::optional<greet::HelloRequest> held;  // a typed line's request, waiting for room
+    std::function<void()> close;              // collect and chat: half-close
+    std::string room;                         // chat: the room, if any
+    std::string name;                         // chat: who the user is in it
+    RoomMembers members;                      // chat in a room: who else is there
   };
 
   void Prompt();
@@ -92,6 +96,11 @@ class ReplSession {
   void OnCallDone(uint64_t id, const grpc::Status& status);
   // Sends a typed line of a collect or chat, unless it is not UTF-8: `field` is what it is.
   void SendLine(std::string_view field, std::string line);
+  // Hands a request to the call, or holds it while the call's queue is full: the next line is
+  // not read until it has gone (so nothing on this thread ever waits for the network).
+  void Offer(greet::HelloRequest request);
+  void OnRoomToSend(uint64_t id);
+  void PromptUnlessHolding();
   void EndCall(const grpc::Status& status, bool cancelled_by_user);
   void Failed(int exit_code);  // remembers the first failure
 

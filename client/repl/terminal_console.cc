@@ -6,6 +6,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -26,6 +27,18 @@ char* NextCandidate(const char*, int state) {
   return strdup(completion_candidates[next++].c_str());
 }
 
+// A descriptor of the terminal for asio to wait on. asio makes what it waits on non-blocking,
+// and a dup of stdin would share stdin's open file, stdout's too: the terminal would stay
+// non-blocking for the shell after the client, and a full terminal would make stdout drop
+// output. A fresh open of the terminal is a file of its own.
+int TerminalToWaitOn() {
+  if (const char* name = ::ttyname(STDIN_FILENO)) {
+    const int terminal = ::open(name, O_RDONLY | O_NOCTTY | O_CLOEXEC);
+    if (terminal >= 0) return terminal;
+  }
+  return ::dup(STDIN_FILENO);  // no name to open (then stdin_flags_ are restored at the end)
+}
+
 }  // namespace
 
 char** TerminalConsole::Complete(const char* word, int start, int) {
@@ -38,7 +51,11 @@ char** TerminalConsole::Complete(const char* word, int start, int) {
 }
 
 TerminalConsole::TerminalConsole(asio::io_context& io, std::string history_file)
-    : input_(io, ::dup(STDIN_FILENO)), history_file_(std::move(history_file)) {
+    : stdin_flags_(::fcntl(STDIN_FILENO, F_GETFL)),
+      input_(io, TerminalToWaitOn()),
+      suspend_(io, SIGTSTP),
+      continue_(io, SIGCONT),
+      history_file_(std::move(history_file)) {
   active_console = this;
   rl_readline_name = "greeter";
   rl_catch_signals = 0;  // Ctrl-C is the session's, through asio
@@ -46,12 +63,47 @@ TerminalConsole::TerminalConsole(asio::io_context& io, std::string history_file)
   using_history();
   stifle_history(1000);
   if (!history_file_.empty()) read_history(history_file_.c_str());
+  WaitForJobControl();
 }
 
 TerminalConsole::~TerminalConsole() {
   StopReading();
   SaveHistory();
+  if (stdin_flags_ >= 0) ::fcntl(STDIN_FILENO, F_SETFL, stdin_flags_);
   active_console = nullptr;
+}
+
+void TerminalConsole::WaitForJobControl() {
+  suspend_.async_wait([this](const asio::error_code& error, int) {
+    if (error) return;
+    OnSuspend();
+    WaitForJobControl();
+  });
+  continue_.async_wait([this](const asio::error_code& error, int) {
+    if (!error) OnContinue();
+  });
+}
+
+void TerminalConsole::OnSuspend() {
+  // Taking SIGTSTP kept the terminal in libedit's modes: give the shell its own back first,
+  // then stop as SIGTSTP's default would have.
+  if (reading_) rl_deprep_terminal();
+  std::fflush(stdout);
+  ::kill(::getpid(), SIGSTOP);
+}
+
+void TerminalConsole::OnContinue() {
+  continue_.async_wait([this](const asio::error_code& error, int) {
+    if (!error) OnContinue();
+  });
+  if (!reading_) return;  // a call runs: the next prompt sets the terminal up
+  // The shell had the terminal meanwhile, in its own modes: libedit's again (from cooked, so
+  // that libedit takes the shell's settings as the ones to restore), then the prompt and the
+  // line typed so far, redrawn.
+  rl_deprep_terminal();
+  rl_prep_terminal(1);
+  std::fputs("\r\x1b[K", stdout);
+  rl_forced_update_display();
 }
 
 void TerminalConsole::SaveHistory() {
@@ -84,8 +136,15 @@ void TerminalConsole::ReadLine(std::string prompt, LineKind kind) {
 }
 
 void TerminalConsole::WaitForKeys() {
+  // One wait at a time: a completed line's handler may already have asked for the next line
+  // (and so for keys) from inside rl_callback_read_char below.
+  if (waiting_) return;
+  waiting_ = true;
   input_.async_wait(asio::posix::stream_descriptor::wait_read,
                     [this](const asio::error_code& error) {
+                      waiting_ = false;
+                      // Not reading (a call runs): the keys wait in the terminal for the next
+                      // line, whose ReadLine waits again.
                       if (error || !reading_) return;
                       rl_callback_read_char();  // may complete the line: OnLibeditLine
                       if (reading_) WaitForKeys();
@@ -111,8 +170,7 @@ void TerminalConsole::OnLibeditLine(char* line) {
 
 void TerminalConsole::StopReading() {
   if (!reading_) return;
-  reading_ = false;
-  input_.cancel();
+  reading_ = false;              // a wait still pending finds this and reads nothing
   rl_callback_handler_remove();  // gives the terminal its own settings back
 }
 
