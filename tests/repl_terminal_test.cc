@@ -302,7 +302,7 @@ TEST_F(ReplTerminal, CtrlCAtThePromptClearsTheLineButKeepsTheSession) {
   EXPECT_TRUE(client->WaitFor("Hello Right", 5s)) << client->output();
   EXPECT_EQ(client->output().find("Hello Mistake"), std::string::npos);
   client->Type(kCtrlD);  // Ctrl-D at an empty prompt leaves
-  EXPECT_EQ(client->Wait(5s), 0);
+  EXPECT_EQ(client->Wait(5s), 0) << client->output();
 }
 
 TEST_F(ReplTerminal, TheBannerSaysConnectedOnlyOnceTheServerAnswers) {
@@ -336,6 +336,16 @@ TEST_F(ReplTerminal, AConnectionTheServerClosesForIdlenessIsNotReportedAsLost) {
   client->Type("hello Ada\r");  // the next call connects again
   EXPECT_TRUE(client->WaitFor("Hello Ada\r\n", 5s)) << client->output();
   EXPECT_EQ(client->output().find("lost the connection"), std::string::npos) << client->output();
+}
+
+TEST_F(ReplTerminal, KeysTypedWhileACallRunsReachTheNextPromptCtrlDIncluded) {
+  TestServer server;
+  auto client = StartClient(server.target());
+  client->Type("stream Bob 2 300ms\r");
+  EXPECT_TRUE(client->WaitFor("Hello Bob (1 of 2)", 5s)) << client->output();
+  client->Type(kCtrlD);  // typed ahead: it ends the session once the prompt is back
+  EXPECT_TRUE(client->WaitFor("OK: 2 replies", 5s)) << client->output();
+  EXPECT_EQ(client->Wait(5s), 0) << client->output();
 }
 
 TEST_F(ReplTerminal, ServerRestartIsNoticedAndTheChannelReconnectsKeepingTheTypedLine) {
@@ -413,6 +423,21 @@ TEST_F(ReplTerminal, TheShellGetsItsTerminalBackBlockingAfterTheReplEnds) {
   const size_t at = out.rfind("terminal flags: ") + std::string("terminal flags: ").size();
   const long flags = std::stol(out.substr(at, out.find('\r', at) - at), nullptr, 8);
   EXPECT_EQ(flags & O_NONBLOCK, 0) << "left non-blocking: " << out.substr(at);
+}
+
+TEST_F(ReplTerminal, NoReplyIsLostOnATerminalThatReadsSlowly) {
+  TestServer server;
+  auto client = StartClient(server.target());
+  const std::string name(200, 'n');  // 1000 replies of 220 bytes: more than a terminal buffers
+  client->Type("stream " + name + " 1000 0\r");
+  // The terminal is not read until the server has sent every reply: the client's writes to it
+  // must wait for room, not fail.
+  EXPECT_EQ(server.WaitForCall(20s).code, grpc::StatusCode::OK);
+  EXPECT_TRUE(client->WaitFor("OK: 1000 replies", 20s)) << client->output().substr(0, 2000);
+  for (int i = 1; i <= 1000; ++i) {
+    const std::string reply = "Hello " + name + " (" + std::to_string(i) + " of 1000)\r\n";
+    ASSERT_NE(client->output().find(reply), std::string::npos) << "lost: reply " << i;
+  }
 }
 
 TEST_F(ReplTerminal, ChatRepliesPrintAboveAHalfTypedLineWithoutGarblingIt) {

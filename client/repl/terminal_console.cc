@@ -68,6 +68,7 @@ TerminalConsole::TerminalConsole(asio::io_context& io, std::string history_file)
 
 TerminalConsole::~TerminalConsole() {
   StopReading();
+  rl_deprep_terminal();  // the terminal's own modes, as the shell left them
   SaveHistory();
   if (stdin_flags_ >= 0) ::fcntl(STDIN_FILENO, F_SETFL, stdin_flags_);
   active_console = nullptr;
@@ -87,7 +88,7 @@ void TerminalConsole::WaitForJobControl() {
 void TerminalConsole::OnSuspend() {
   // Taking SIGTSTP kept the terminal in libedit's modes: give the shell its own back first,
   // then stop as SIGTSTP's default would have.
-  if (reading_) rl_deprep_terminal();
+  rl_deprep_terminal();
   std::fflush(stdout);
   ::kill(::getpid(), SIGSTOP);
 }
@@ -96,12 +97,12 @@ void TerminalConsole::OnContinue() {
   continue_.async_wait([this](const asio::error_code& error, int) {
     if (!error) OnContinue();
   });
-  if (!reading_) return;  // a call runs: the next prompt sets the terminal up
   // The shell had the terminal meanwhile, in its own modes: libedit's again (from cooked, so
   // that libedit takes the shell's settings as the ones to restore), then the prompt and the
   // line typed so far, redrawn.
   rl_deprep_terminal();
   rl_prep_terminal(1);
+  if (!reading_) return;  // a call runs: its output, then the next prompt, follow
   std::fputs("\r\x1b[K", stdout);
   rl_forced_update_display();
 }
@@ -170,8 +171,12 @@ void TerminalConsole::OnLibeditLine(char* line) {
 
 void TerminalConsole::StopReading() {
   if (!reading_) return;
-  reading_ = false;              // a wait still pending finds this and reads nothing
-  rl_callback_handler_remove();  // gives the terminal its own settings back
+  reading_ = false;  // a wait still pending finds this and reads nothing
+  rl_callback_handler_remove();
+  // Between lines (a call runs) the terminal stays in libedit's modes, so what is typed ahead
+  // reaches the next line as typed: in the terminal's own modes a Ctrl-D typed during a call
+  // would become an end-of-file mark that libedit, reading it later, no longer sees as one.
+  rl_prep_terminal(1);
 }
 
 void TerminalConsole::CancelLine() {

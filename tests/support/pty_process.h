@@ -29,7 +29,6 @@ class PtyProcess {
   // The exit code, or 128 + signal, or -1 if it does not end in time.
   int Wait(std::chrono::milliseconds timeout);
 
-
  private:
   bool Pump(std::chrono::milliseconds timeout);
 
