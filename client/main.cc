@@ -141,6 +141,7 @@ int main(int argc, char** argv) {
   auto stub = greet::Greeter::NewStub(channel);
   greeter::ReplyPrinter printer(std::cout, flags.json);
   printer.ShowMetadata(flags.show_metadata);
+  printer.ShowCallInfo(flags.call_info);
   greeter::CommandEnvironment env{*stub, settings, printer, std::cin};
 
   grpc::Status status;

@@ -58,7 +58,8 @@ std::string ReplyJson(std::string_view method, const greet::HelloReply& reply) {
 }
 
 void ReplyPrinter::Print(std::string_view method, const greet::HelloReply& reply) {
-  const std::string line = json_ ? ReplyJson(method, reply) : ReplyText(reply);
+  std::string line = json_ ? ReplyJson(method, reply) : ReplyText(reply);
+  if (!json_ && show_call_info_ && reply.has_call()) line += "\n" + CallInfoText(reply);
   std::lock_guard lock(mutex_);
   out_ << line << '\n' << std::flush;  // a reply shows as soon as it arrives
 }

@@ -37,6 +37,9 @@ class ReplyPrinter {
   // VALUE" and "trailing KEY: VALUE", or one JSON object. Nothing unless enabled.
   void PrintMetadata(const Metadata& initial, const Metadata& trailing);
   void ShowMetadata(bool show) { show_metadata_ = show; }
+  // Text: a CallInfoText line under each reply that carries one (--call-info). JSON has the
+  // "call" field anyway.
+  void ShowCallInfo(bool show) { show_call_info_ = show; }
 
   // A call that failed, in JSON mode: one {"error": ...} object (ErrorJson) with the trailing
   // metadata PrintMetadata was last given, so that a script reads one format. Nothing in text
@@ -48,6 +51,7 @@ class ReplyPrinter {
   std::ostream& out_;
   const bool json_;
   bool show_metadata_ = false;
+  bool show_call_info_ = false;
   MetadataEntries last_trailing_;  // of the call that ended last
 };
 

@@ -166,6 +166,16 @@ TEST_F(ClientCli, HelloPrintsTheGreetingAndExitsZero) {
   EXPECT_EQ(result.err, "");
 }
 
+TEST_F(ClientCli, CallInfoPrintsTheServersViewUnderEachReplyAsTheReplDoes) {
+  const auto result = Client({"--call-info", "hello", "Alice"});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(result.out, "Hello Alice\n  call: the server saw peer " + server_.WaitForCall().peer +
+                            ", client half-closed: yes\n");
+  // The tour asks for it of its own accord, to compare peers: it shows only when asked for.
+  const auto tour = Client({"tour", "Alice"});
+  EXPECT_EQ(tour.out.find("  call: "), std::string::npos) << tour.out;
+}
+
 TEST_F(ClientCli, StreamPrintsEachReplyOnItsOwnLine) {
   const auto result = Client({"stream", "Bob", "--count", "3", "--interval", "0"});
   EXPECT_EQ(result.exit_code, 0) << result.err;
