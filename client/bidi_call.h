@@ -17,6 +17,11 @@ class BidiCall final : public grpc::ClientBidiReactor<greet::HelloRequest, greet
   static std::shared_ptr<BidiCall> Start(greet::Greeter::Stub& stub, const CallSettings& settings,
                                          CallHandlers handlers);
   bool Send(greet::HelloRequest request) { return sender_.Send(std::move(request)); }
+  // Send without waiting: see SendQueue::TrySend.
+  using Offer = SendQueue<greet::HelloRequest, BidiCall>::Offer;
+  Offer TrySend(greet::HelloRequest& request, std::function<void()> on_room) {
+    return sender_.TrySend(request, std::move(on_room));
+  }
   void Close() { sender_.Close(); }
   // Ends the call now; what is still queued is dropped and OnDone follows promptly.
   void Cancel() {

@@ -3,9 +3,8 @@
 #include <CLI/CLI.hpp>
 #include <cctype>
 
+#include "client/failure_knob.h"
 #include "common/duration.h"
-#include "common/status_code_names.h"
-#include "common/utf8.h"
 
 namespace greeter {
 
@@ -109,22 +108,13 @@ SettingsOrError SettingsFrom(const ClientFlags& flags) {
   }
   settings.knobs.set_include_call_info(flags.call_info);
   if (!flags.fail.empty()) {
-    const size_t colon = flags.fail.find(':');
-    const auto code = ParseStatusCode(flags.fail.substr(0, colon));
-    if (!code || *code == grpc::StatusCode::OK) {
-      result.error = "--fail: not a failing gRPC status code: " + flags.fail.substr(0, colon);
+    auto [failure, problem] = ParseFailure(flags.fail);
+    if (!problem.empty()) {
+      result.error = "--fail: " + problem;
       return result;
     }
-    settings.knobs.mutable_fail()->set_code(static_cast<int32_t>(*code));
-    if (colon != std::string::npos) {
-      const std::string message = flags.fail.substr(colon + 1);
-      if (auto problem = Utf8Problem("--fail: MESSAGE", message)) {
-        result.error = *problem;
-        return result;
-      }
-      settings.knobs.mutable_fail()->set_message(message);
-    }
-    settings.knobs.mutable_fail()->set_after_replies(flags.fail_after);
+    failure.set_after_replies(flags.fail_after);
+    *settings.knobs.mutable_fail() = std::move(failure);
   }
   if (!flags.delay.empty()) {
     const auto delay_ms = ParseDurationMs32(flags.delay);

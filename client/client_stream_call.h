@@ -17,6 +17,11 @@ class ClientStreamCall final : public grpc::ClientWriteReactor<greet::HelloReque
                                                  const CallSettings& settings,
                                                  CallHandlers handlers);
   bool Send(greet::HelloRequest request) { return sender_.Send(std::move(request)); }
+  // Send without waiting: see SendQueue::TrySend.
+  using Offer = SendQueue<greet::HelloRequest, ClientStreamCall>::Offer;
+  Offer TrySend(greet::HelloRequest& request, std::function<void()> on_room) {
+    return sender_.TrySend(request, std::move(on_room));
+  }
   void Close() { sender_.Close(); }
   // Ends the call now; what is still queued is dropped and OnDone follows promptly.
   void Cancel() {

@@ -2,9 +2,10 @@
 
 #include <grpcpp/client_context.h>
 
+#include <nlohmann/json.hpp>
 #include <ostream>
 
-#include "client/reply_printer.h"  // StatusText
+#include "client/reply_printer.h"  // StatusText, ErrorJson
 #include "common/duration.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 
@@ -13,29 +14,47 @@ namespace greeter {
 using grpc::health::v1::HealthCheckResponse;
 
 int RunHealthCheck(const std::shared_ptr<grpc::Channel>& channel, const std::string& service,
-                   std::chrono::milliseconds timeout, std::ostream& out, std::ostream& err) {
+                   const std::vector<std::pair<std::string, std::string>>& headers,
+                   std::chrono::milliseconds timeout, bool json, std::ostream& out,
+                   std::ostream& err) {
   const std::string what = service.empty() ? "the server" : service;
+  const auto print = [&](std::string_view status_name, std::string_view text) {
+    if (json) {
+      out << nlohmann::ordered_json{{"service", service}, {"status", status_name}}.dump() << "\n";
+    } else {
+      out << what << ": " << text << "\n";
+    }
+  };
+  const auto fail = [&](const grpc::Status& status, const MetadataEntries& trailing) {
+    err << "greeter-client: health: " << StatusText(status) << "\n";
+    if (json) out << ErrorJson(status, trailing) << "\n";
+  };
   // Told apart from a failing call: a probe's "cannot reach it" differs from "it answered no".
   if (!channel->WaitForConnected(std::chrono::system_clock::now() + timeout)) {
-    err << "greeter-client: health: cannot connect within " << FormatDuration(timeout) << "\n";
+    fail(grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                      "cannot connect within " + FormatDuration(timeout)),
+         {});
     return kHealthConnectionFailed;
   }
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() + timeout);
+  for (const auto& [key, value] : headers) context.AddMetadata(key, value);
   grpc::health::v1::HealthCheckRequest request;
   request.set_service(service);
   HealthCheckResponse response;
   const auto stub = grpc::health::v1::Health::NewStub(channel);
   const grpc::Status status = stub->Check(&context, request, &response);
   if (status.error_code() == grpc::StatusCode::NOT_FOUND) {
-    out << what << ": unknown service\n";
+    print(HealthCheckResponse::ServingStatus_Name(HealthCheckResponse::SERVICE_UNKNOWN),
+          "unknown service");
     return kHealthNotServing;
   }
   if (!status.ok()) {
-    err << "greeter-client: health: " << StatusText(status) << "\n";
+    fail(status, CopyMetadata(context.GetServerTrailingMetadata()));
     return kHealthRpcFailed;
   }
-  out << what << ": " << HealthCheckResponse::ServingStatus_Name(response.status()) << "\n";
+  const std::string name = HealthCheckResponse::ServingStatus_Name(response.status());
+  print(name, name);
   return response.status() == HealthCheckResponse::SERVING ? kHealthServing : kHealthNotServing;
 }
 

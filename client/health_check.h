@@ -6,6 +6,8 @@
 #include <iosfwd>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace greeter {
 
@@ -21,8 +23,12 @@ enum HealthExit : int {
 
 // Connects within `timeout`, asks grpc.health.v1.Health/Check about `service` ("" is the whole
 // server) within `timeout` more, prints the status on `out` (or what failed on `err`) and
-// returns the exit code.
+// returns the exit code. `json`: the status as {"service":...,"status":"SERVING"}, and a
+// failure also as ErrorJson on `out`.
+// `headers` go with the call, as --header's with every call.
 int RunHealthCheck(const std::shared_ptr<grpc::Channel>& channel, const std::string& service,
-                   std::chrono::milliseconds timeout, std::ostream& out, std::ostream& err);
+                   const std::vector<std::pair<std::string, std::string>>& headers,
+                   std::chrono::milliseconds timeout, bool json, std::ostream& out,
+                   std::ostream& err);
 
 }  // namespace greeter

@@ -10,6 +10,7 @@
 
 #include "client/channel.h"
 #include "client/client_flags.h"
+#include "client/flag_scope.h"
 #include "client/grpc_log.h"
 #include "client/health_check.h"
 #include "client/input_text.h"
@@ -89,6 +90,11 @@ int main(int argc, char** argv) {
     std::cerr << "greeter-client: " << why << "\n";
     return *health ? greeter::kHealthBadFlags : greeter::kUsageExitCode;
   };
+  const auto subcommands = app.get_subcommands();
+  if (auto problem = greeter::FlagNotForCommand(
+          app, subcommands.empty() ? "repl" : subcommands.front()->get_name())) {
+    return refuse(*problem);
+  }
   const auto [settings, error] = greeter::SettingsFrom(flags);
   if (!error.empty()) return refuse(error);
   // Every string field sent must be UTF-8 (protobuf would not send it): refuse it here instead.
@@ -108,17 +114,6 @@ int main(int argc, char** argv) {
     interval_ms = greeter::ParseDurationMs32(interval);
     if (!interval_ms) return refuse(greeter::NotADuration("--interval", interval));
   }
-  const bool interactive = *repl_command || app.get_subcommands().empty();
-  if (flags.show_status && (interactive || *health || *status_command)) {
-    return refuse(
-        "--status goes with hello, stream, collect, chat and tour (the interactive client has "
-        "a status command)");
-  }
-  if (interactive && (flags.json || flags.show_metadata)) {
-    return refuse(
-        "--json and --show-metadata go with the one-shot commands, not the interactive "
-        "client");
-  }
 
   // One channel for the whole process: every call below is a stream on its connection.
   std::shared_ptr<grpc::Channel> channel;
@@ -129,13 +124,15 @@ int main(int argc, char** argv) {
   }
 
   if (app.get_subcommands().empty() || *repl_command) {
-    const int exit_code = greeter::repl::RunRepl(flags.target, channel, settings);
+    const int exit_code =
+        greeter::repl::RunRepl(flags.target, channel, settings, flags.show_metadata);
     std::_Exit(exit_code);  // threads waiting on stdin and on the channel end with the process
   }
 
   if (*health) {
     const auto timeout = settings.deadline.value_or(std::chrono::seconds(5));
-    return greeter::RunHealthCheck(channel, health_service, timeout, std::cout, std::cerr);
+    return greeter::RunHealthCheck(channel, health_service, settings.metadata, timeout, flags.json,
+                                   std::cout, std::cerr);
   }
   if (*status_command) {
     const auto timeout = settings.deadline.value_or(std::chrono::seconds(5));
@@ -144,6 +141,7 @@ int main(int argc, char** argv) {
   auto stub = greet::Greeter::NewStub(channel);
   greeter::ReplyPrinter printer(std::cout, flags.json);
   printer.ShowMetadata(flags.show_metadata);
+  printer.ShowCallInfo(flags.call_info);
   greeter::CommandEnvironment env{*stub, settings, printer, std::cin};
   env.channel = channel;
 

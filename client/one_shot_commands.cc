@@ -26,7 +26,10 @@ class CallOutcome {
 
   CallHandlers Handlers() {
     return {[this](const greet::HelloReply& reply) { printer_.Print(method_, reply); },
-            [this](const grpc::Status& status) { done_.set_value(status); },
+            [this](const grpc::Status& status) {
+              if (!status.ok()) printer_.PrintError(status);
+              done_.set_value(status);
+            },
             [this](const Metadata& initial, const Metadata& trailing) {
               printer_.PrintMetadata(initial, trailing);
             }};
@@ -160,6 +163,7 @@ grpc::Status RunTour(CommandEnvironment& env, const std::string& name) {
                },
                [&](std::string_view, const grpc::Status& failure) {
                  env.printer.Note("  failed: " + StatusText(failure));
+                 env.printer.PrintError(failure);
                },
                [&](const grpc::Status& first_failure, const TourConnections& seen) {
                  env.printer.Note(TourConclusion(seen));

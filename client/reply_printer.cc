@@ -58,7 +58,8 @@ std::string ReplyJson(std::string_view method, const greet::HelloReply& reply) {
 }
 
 void ReplyPrinter::Print(std::string_view method, const greet::HelloReply& reply) {
-  const std::string line = json_ ? ReplyJson(method, reply) : ReplyText(reply);
+  std::string line = json_ ? ReplyJson(method, reply) : ReplyText(reply);
+  if (!json_ && show_call_info_ && reply.has_call()) line += "\n" + CallInfoText(reply);
   std::lock_guard lock(mutex_);
   out_ << line << '\n' << std::flush;  // a reply shows as soon as it arrives
 }
@@ -69,7 +70,38 @@ void ReplyPrinter::Note(std::string_view text) {
   out_ << text << '\n' << std::flush;
 }
 
+MetadataEntries CopyMetadata(const Metadata& metadata) {
+  MetadataEntries entries;
+  for (const auto& [key, value] : metadata) {
+    entries.emplace_back(std::string(key.data(), key.size()),
+                         std::string(value.data(), value.size()));
+  }
+  return entries;
+}
+
+std::string ErrorJson(const grpc::Status& status, const MetadataEntries& trailing) {
+  nlohmann::ordered_json metadata = nlohmann::ordered_json::object();
+  for (const auto& [key, value] : trailing) metadata[key] = MetadataValueText(value);
+  const nlohmann::ordered_json line = {{"error",
+                                        {{"code", StatusCodeName(status.error_code())},
+                                         {"code_number", static_cast<int>(status.error_code())},
+                                         {"message", status.error_message()},
+                                         {"trailing_metadata", metadata}}}};
+  return line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+void ReplyPrinter::PrintError(const grpc::Status& status) {
+  if (!json_) return;
+  std::lock_guard lock(mutex_);
+  out_ << ErrorJson(status, last_trailing_) << '\n' << std::flush;
+  last_trailing_.clear();
+}
+
 void ReplyPrinter::PrintMetadata(const Metadata& initial, const Metadata& trailing) {
+  {
+    std::lock_guard lock(mutex_);
+    last_trailing_ = CopyMetadata(trailing);  // for PrintError, which may follow
+  }
   if (!show_metadata_) return;
   std::string lines;
   if (json_) {
@@ -85,16 +117,27 @@ void ReplyPrinter::PrintMetadata(const Metadata& initial, const Metadata& traili
     }
     lines = line.dump() + "\n";
   } else {
-    for (const auto& [label, metadata] :
-         {std::pair{"initial", &initial}, {"trailing", &trailing}}) {
-      for (const auto& [key, value] : *metadata) {
-        lines += std::string(label) + " " + std::string(key.data(), key.size()) + ": " +
-                 MetadataValueText({value.data(), value.size()}) + "\n";
-      }
-    }
+    lines = MetadataText(initial, trailing);
   }
   std::lock_guard lock(mutex_);
   out_ << lines << std::flush;
+}
+
+std::string MetadataText(const Metadata& initial, const Metadata& trailing) {
+  std::string lines;
+  for (const auto& [label, metadata] : {std::pair{"initial", &initial}, {"trailing", &trailing}}) {
+    for (const auto& [key, value] : *metadata) {
+      lines += std::string(label) + " " + std::string(key.data(), key.size()) + ": " +
+               MetadataValueText({value.data(), value.size()}) + "\n";
+    }
+  }
+  return lines;
+}
+
+std::string CallInfoText(const greet::HelloReply& reply) {
+  if (!reply.has_call()) return "";
+  return "  call: the server saw peer " + reply.call().peer() +
+         ", client half-closed: " + (reply.call().client_half_closed() ? "yes" : "no");
 }
 
 std::string StatusText(const grpc::Status& status) {

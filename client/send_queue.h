@@ -3,6 +3,7 @@
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
+#include <functional>
 #include <mutex>
 
 namespace greeter {
@@ -23,7 +24,8 @@ class SendQueue {
   void HoldCallOpen() { reactor_.AddHold(); }
 
   // Queues one request; blocks while `capacity` wait, so a fast producer cannot use unbounded
-  // memory. Returns false when the call takes no more (closed, or it failed).
+  // memory. Returns false when the call takes no more (closed, or it failed). For a thread of
+  // its own (one reading stdin); an event loop uses TrySend.
   bool Send(Request request) {
     std::unique_lock lock(mutex_);
     room_.wait(lock, [&] { return waiting_.size() < capacity_ || state_ != State::kOpen; });
@@ -33,6 +35,25 @@ class SendQueue {
     lock.unlock();
     Take(step);
     return true;
+  }
+
+  enum class Offer { kQueued, kFull, kClosed };
+  // Queues one request without ever waiting, for an event loop that must stay free (the REPL's:
+  // printing, Ctrl-C, the prompt). kFull: `capacity` wait already, `request` is left as it was,
+  // and `on_room` runs once (on a gRPC thread, or inside Abandon) when there is room or the call
+  // takes no more: the caller holds the request until then. kClosed: the call takes no more.
+  Offer TrySend(Request& request, std::function<void()> on_room) {
+    std::unique_lock lock(mutex_);
+    if (state_ != State::kOpen || close_requested_) return Offer::kClosed;
+    if (waiting_.size() >= capacity_) {
+      on_room_ = std::move(on_room);
+      return Offer::kFull;
+    }
+    waiting_.push_back(std::move(request));
+    Step step = NextStep();
+    lock.unlock();
+    Take(step);
+    return Offer::kQueued;
   }
 
   // Half-closes after every queued request is written. Idempotent.
@@ -50,8 +71,10 @@ class SendQueue {
     if (state_ == State::kOpen) state_ = State::kFailed;
     waiting_.clear();
     Step step = NextStep();
+    auto on_room = std::move(on_room_);
     lock.unlock();
     room_.notify_all();
+    if (on_room) on_room();
     Take(step);
   }
 
@@ -64,8 +87,11 @@ class SendQueue {
       waiting_.clear();
     }
     Step step = NextStep();
+    std::function<void()> on_room;
+    if (waiting_.size() < capacity_ || state_ != State::kOpen) on_room = std::move(on_room_);
     lock.unlock();
     room_.notify_all();
+    if (on_room) on_room();
     Take(step);
   }
   void OnWritesDoneDone() {
@@ -119,6 +145,7 @@ class SendQueue {
   const size_t capacity_;
   std::mutex mutex_;
   std::condition_variable room_;
+  std::function<void()> on_room_;  // TrySend's caller, waiting for room
   std::deque<Request> waiting_;
   Request in_flight_;
   bool write_in_flight_ = false;

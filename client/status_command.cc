@@ -14,9 +14,11 @@ int RunStatus(grpc::Channel& channel, const std::string& target, bool json,
   const bool connected = channel.WaitForConnected(std::chrono::system_clock::now() + timeout);
   PrintChannelStatus(target, json, out);
   if (connected) return 0;
-  err << "greeter-client: UNAVAILABLE: cannot connect to " << target << " within "
-      << FormatDuration(timeout) << "\n";
-  return ExitCodeFor(grpc::Status(grpc::StatusCode::UNAVAILABLE, ""));
+  const grpc::Status failure(grpc::StatusCode::UNAVAILABLE,
+                             "cannot connect to " + target + " within " + FormatDuration(timeout));
+  err << "greeter-client: " << StatusText(failure) << "\n";
+  if (json) out << ErrorJson(failure) << "\n";
+  return ExitCodeFor(failure);
 }
 
 void PrintChannelStatus(const std::string& target, bool json, std::ostream& out) {

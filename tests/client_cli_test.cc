@@ -6,6 +6,7 @@
 
 #include "tests/support/child_process.h"
 #include "tests/support/test_server.h"
+#include "tests/support/unused_port.h"
 
 namespace greeter::testing {
 namespace {
@@ -165,6 +166,16 @@ TEST_F(ClientCli, HelloPrintsTheGreetingAndExitsZero) {
   EXPECT_EQ(result.err, "");
 }
 
+TEST_F(ClientCli, CallInfoPrintsTheServersViewUnderEachReplyAsTheReplDoes) {
+  const auto result = Client({"--call-info", "hello", "Alice"});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(result.out, "Hello Alice\n  call: the server saw peer " + server_.WaitForCall().peer +
+                            ", client half-closed: yes\n");
+  // The tour asks for it of its own accord, to compare peers: it shows only when asked for.
+  const auto tour = Client({"tour", "Alice"});
+  EXPECT_EQ(tour.out.find("  call: "), std::string::npos) << tour.out;
+}
+
 TEST_F(ClientCli, StreamPrintsEachReplyOnItsOwnLine) {
   const auto result = Client({"stream", "Bob", "--count", "3", "--interval", "0"});
   EXPECT_EQ(result.exit_code, 0) << result.err;
@@ -246,22 +257,46 @@ TEST_F(ClientCli, StatusAloneConnectsAndShowsTheSocket) {
   EXPECT_NE(result.out.find(" -> " + server_.target()), std::string::npos) << result.out;
 }
 
-TEST_F(ClientCli, StatusFlagWithoutACommandToFollowIsAUsageError) {
-  const auto result = Client({"--status", "repl"});
-  EXPECT_EQ(result.exit_code, 2);
-  EXPECT_EQ(result.err,
-            "greeter-client: --status goes with hello, stream, collect, chat and tour (the "
-            "interactive client has a status command)\n");
-}
-
-TEST_F(ClientCli, OneShotOutputFlagsAreRefusedByTheInteractiveClient) {
-  for (const char* flag : {"--json", "--show-metadata"}) {
-    const auto result = Client({flag, "repl"});
-    EXPECT_EQ(result.exit_code, 2) << flag;
-    EXPECT_EQ(result.err,
-              "greeter-client: --json and --show-metadata go with the one-shot commands, not the "
-              "interactive client\n");
+TEST_F(ClientCli, AFlagGivenToACommandItDoesNotApplyToIsRefusedNamingBoth) {
+  const std::string calls = "hello, stream, collect, chat, tour";
+  struct Case {
+    std::vector<std::string> args;
+    int exit_code;
+    std::string message;
+  };
+  const Case cases[] = {
+      {{"--call-info", "health"},
+       1,  // health's exit code for a bad command line, grpc_health_probe's
+       "--call-info does not apply to health (only to " + calls + " and repl)"},
+      {{"--status", "health"},
+       1,
+       "--status does not apply to health (only to hello, stream, collect, chat and tour)"},
+      {{"--show-metadata", "status"},
+       2,
+       "--show-metadata does not apply to status (only to " + calls + " and repl)"},
+      {{"--fail", "ABORTED", "status"},
+       2,
+       "--fail does not apply to status (only to " + calls + " and repl)"},
+      {{"--header", "x-a=1", "status"},
+       2,
+       "--header does not apply to status (only to " + calls + ", health and repl)"},
+      {{"--json", "repl"},
+       2,
+       "--json does not apply to repl, the interactive client (only to " + calls +
+           ", health and status)"},
+      {{"--status"},
+       2,
+       "--status does not apply to repl, the interactive client (only to hello, stream, "
+       "collect, chat and tour)"},
+  };
+  for (const auto& [args, exit_code, message] : cases) {
+    const auto result = Client(args);
+    EXPECT_EQ(result.exit_code, exit_code) << args[0] << " " << args.back();
+    EXPECT_EQ(result.err, "greeter-client: " + message + "\n");
   }
+  // And where they apply, they are taken.
+  EXPECT_EQ(Client({"--header", "x-a=1", "--deadline", "2s", "health"}).exit_code, 0);
+  EXPECT_EQ(Client({"--show-metadata", "--call-info", "--status", "hello", "A"}).exit_code, 0);
 }
 
 TEST_F(ClientCli, JsonPrintsOneObjectPerReplyWithStableKeys) {
@@ -272,6 +307,58 @@ TEST_F(ClientCli, JsonPrintsOneObjectPerReplyWithStableKeys) {
             "\"sequence\":1}\n"
             "{\"method\":\"SayHelloServerStream\",\"message\":\"Hello Bob (2 of 2)\","
             "\"sequence\":2}\n");
+}
+
+TEST_F(ClientCli, JsonPrintsAFailedCallAsOneErrorObjectOnStdoutToo) {
+  const auto refused =
+      Client({"--json", "--header", "x-echo-trailing-id=7", "hello", ""});  // an empty name
+  EXPECT_EQ(refused.exit_code, 64 + 3);
+  EXPECT_EQ(refused.out,
+            "{\"error\":{\"code\":\"INVALID_ARGUMENT\",\"code_number\":3,\"message\":\"name: must "
+            "be 1 to 256 bytes of UTF-8, got 0\",\"trailing_metadata\":{\"x-echo-trailing-id\":"
+            "\"7\"}}}\n");
+  EXPECT_EQ(refused.err,
+            "greeter-client: INVALID_ARGUMENT: name: must be 1 to 256 bytes of UTF-8, got 0\n");
+
+  // After the replies that came before it: every stdout line is one JSON object.
+  const auto ended = Client({"--json", "--fail", "ABORTED:enough", "--fail-after", "1", "stream",
+                             "Bob", "--interval", "0"});
+  EXPECT_EQ(ended.exit_code, 64 + 10);
+  EXPECT_EQ(ended.out,
+            "{\"method\":\"SayHelloServerStream\",\"message\":\"Hello Bob (1 of 3)\","
+            "\"sequence\":1}\n"
+            "{\"error\":{\"code\":\"ABORTED\",\"code_number\":10,\"message\":\"enough\","
+            "\"trailing_metadata\":{}}}\n");
+}
+
+TEST_F(ClientCli, HealthAndStatusHonourJson) {
+  const auto serving = Client({"--json", "health", "greet.Greeter"});
+  EXPECT_EQ(serving.exit_code, 0) << serving.err;
+  EXPECT_EQ(serving.out, "{\"service\":\"greet.Greeter\",\"status\":\"SERVING\"}\n");
+  const auto unknown = Client({"--json", "health", "greet.Nothing"});
+  EXPECT_EQ(unknown.exit_code, 4);
+  EXPECT_EQ(unknown.out, "{\"service\":\"greet.Nothing\",\"status\":\"SERVICE_UNKNOWN\"}\n");
+
+  const std::string nowhere = "127.0.0.1:" + std::to_string(UnusedPort());
+  const auto unreachable = RunProgram(
+      {GREETER_CLIENT_BIN, "--target", nowhere, "--deadline", "300ms", "--json", "health"});
+  EXPECT_EQ(unreachable.exit_code, 2);
+  EXPECT_EQ(unreachable.out,
+            "{\"error\":{\"code\":\"UNAVAILABLE\",\"code_number\":14,\"message\":\"cannot "
+            "connect within 300ms\",\"trailing_metadata\":{}}}\n");
+
+  const auto status = RunProgram(
+      {GREETER_CLIENT_BIN, "--target", nowhere, "--deadline", "300ms", "--json", "status"});
+  EXPECT_EQ(status.exit_code, 64 + 14);
+  std::istringstream lines(status.out);
+  std::string line;
+  ASSERT_TRUE(std::getline(lines, line)) << status.out;
+  EXPECT_TRUE(line.starts_with("{\"channel\":")) << line;
+  ASSERT_TRUE(std::getline(lines, line)) << status.out;
+  EXPECT_EQ(line,
+            "{\"error\":{\"code\":\"UNAVAILABLE\",\"code_number\":14,\"message\":"
+            "\"cannot connect to " +
+                nowhere + " within 300ms\",\"trailing_metadata\":{}}}");
 }
 
 TEST_F(ClientCli, RefusedRequestExitsWith64PlusTheCodeAndSaysWhyOnStderr) {

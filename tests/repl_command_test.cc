@@ -82,6 +82,21 @@ TEST(ReplCommand, SetAndUnsetDeadlineAndHeaders) {
   EXPECT_EQ(Parsed<UnsetHeader>("unset headers").key, "");
 }
 
+TEST(ReplCommand, SetAndUnsetTheTestKnobs) {
+  const auto fail = Parsed<SetFail>("set fail not_found:no such greeting");
+  EXPECT_EQ(fail.code, 5);
+  EXPECT_EQ(fail.message, "no such greeting");  // the rest of the line, spaces and all
+  EXPECT_EQ(ErrorOf("set fail OK"), "set fail: not a failing gRPC status code: OK");
+  EXPECT_EQ(Parsed<SetFailAfter>("set fail-after 2").replies, 2u);
+  EXPECT_EQ(Parsed<SetDelay>("set delay 1.5").delay_ms, 1500u);
+  EXPECT_EQ(Parsed<SetPadding>("set padding 100").bytes, 100u);
+  EXPECT_TRUE(Parsed<SetCallInfo>("set call-info on").on);
+  EXPECT_FALSE(Parsed<SetShowMetadata>("set metadata off").on);
+  EXPECT_EQ(ErrorOf("set padding lots"), "set padding: must be a whole number, got lots");
+  EXPECT_EQ(Parsed<UnsetKnob>("unset fail-after").knob, Knob::kFailAfter);
+  EXPECT_EQ(Parsed<UnsetKnob>("unset metadata").knob, Knob::kMetadata);
+}
+
 TEST(ReplCommand, BlankLinesQuitAndHelp) {
   Parsed<Nothing>("   ");
   Parsed<Quit>("quit");
@@ -101,7 +116,9 @@ TEST(ReplCommand, HelpListsEveryCommandFromTheTable) {
 TEST(ReplCommand, CompletesCommandsAndSetKeys) {
   EXPECT_EQ(Completions("", "st"), (std::vector<std::string>{"stream", "status"}));
   EXPECT_EQ(Completions("", "c"), (std::vector<std::string>{"collect", "chat"}));
-  EXPECT_EQ(Completions("set ", "d"), (std::vector<std::string>{"deadline"}));
+  EXPECT_EQ(Completions("set ", "d"), (std::vector<std::string>{"deadline", "delay"}));
+  EXPECT_EQ(Completions("unset ", "fail"), (std::vector<std::string>{"fail", "fail-after"}));
+  EXPECT_EQ(Completions("set metadata ", "o"), (std::vector<std::string>{"on", "off"}));
   EXPECT_EQ(Completions("unset ", "header"), (std::vector<std::string>{"header", "headers"}));
   EXPECT_EQ(Completions("help ", "to"), (std::vector<std::string>{"tour"}));
   EXPECT_TRUE(Completions("hello ", "A").empty());  // names are the user's

@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <csignal>
+
 #include "tests/support/child_process.h"
 #include "tests/support/test_server.h"
 
@@ -204,6 +207,131 @@ TEST(ReplPiped, TheTestKnobFlagsApplyToItsCallsToo) {
             "NOT_FOUND: nope\n"
             "NOT_FOUND: nope\n"
             "NOT_FOUND: nope\n");
+}
+
+TEST(ReplPiped, TheTestKnobsAreSetAndUnsetAtThePrompt) {
+  TestServer server;
+  const auto result = RunProgram({GREETER_CLIENT_BIN, "--target", server.target()},
+                                 "set fail NOT_FOUND:no such greeting\n"
+                                 "hello A\n"
+                                 "set fail-after 2\n"
+                                 "stream B 3 0\n"
+                                 "unset fail\n"
+                                 "hello C\n"
+                                 "set fail-after 1\n"
+                                 "set fail BOGUS\n"
+                                 "set delay 20ms\n"
+                                 "set padding 5\n"
+                                 "hello D\n"
+                                 "unset delay\n"
+                                 "unset padding\n"
+                                 "set call-info maybe\n"
+                                 "hello E\n");
+  EXPECT_EQ(result.out,
+            "fail NOT_FOUND: no such greeting, after 0 replies, on every call\n"
+            "NOT_FOUND: no such greeting\n"
+            "fail NOT_FOUND: no such greeting, after 2 replies, on every call\n"
+            "Hello B (1 of 3)\n"
+            "Hello B (2 of 3)\n"
+            "NOT_FOUND: no such greeting\n"
+            "no fail\n"
+            "Hello C\n"
+            "set fail-after: no fail set (set fail CODE[:MESSAGE] first)\n"
+            "set fail: not a failing gRPC status code: BOGUS\n"
+            "delay 20ms before the first reply of every call\n"
+            "padding 5 bytes on every reply\n"
+            "Hello D\n"
+            "no delay\n"
+            "no padding\n"
+            "set call-info: use on or off, got maybe\n"
+            "Hello E\n");
+  const auto calls = server.WaitForCalls(5);  // in the order the server finished them
+  EXPECT_EQ(
+      std::count_if(calls.begin(), calls.end(),
+                    [](const auto& call) { return call.code == grpc::StatusCode::NOT_FOUND; }),
+      2);
+}
+
+TEST(ReplPiped, CallInfoAndMetadataPrintAfterTheRepliesWhenSwitchedOn) {
+  TestServer server;
+  const auto result = RunProgram(
+      {GREETER_CLIENT_BIN, "--target", server.target(), "--header", "x-echo-trailing-id=7"},
+      "set metadata on\n"
+      "hello A\n"
+      "set call-info on\n"
+      "unset metadata\n"
+      "hello B\n"
+      "unset call-info\n"
+      "hello C\n");
+  const auto calls = server.WaitForCalls(3);
+  EXPECT_EQ(result.out,
+            "metadata on: the server's initial and trailing metadata print after each call\n"
+            "Hello A\n"
+            "trailing x-echo-trailing-id: 7\n"
+            "call-info on: each reply shows the server's view of the call\n"
+            "metadata off\n"
+            "Hello B\n"
+            "  call: the server saw peer " +
+                calls[1].peer +
+                ", client half-closed: yes\n"  // a unary request comes with its half-close
+                "call-info off\n"
+                "Hello C\n");
+}
+
+TEST(ReplPiped, ShowMetadataFlagSwitchesTheReplsMetadataOn) {
+  TestServer server;
+  const auto result =
+      RunProgram({GREETER_CLIENT_BIN, "--target", server.target(), "--show-metadata", "--header",
+                  "x-echo-initial-team=blue", "repl"},
+                 "hello A\nunset metadata\nhello B\n");
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(result.out,
+            "Hello A\n"
+            "initial x-echo-initial-team: blue\n"
+            "metadata off\n"
+            "Hello B\n");
+}
+
+TEST(ReplPiped, StatusShowsEveryKnob) {
+  TestServer server;
+  const auto result = RunProgram({GREETER_CLIENT_BIN, "--target", server.target()},
+                                 "status\n"
+                                 "set fail ABORTED:stop here\n"
+                                 "set fail-after 3\n"
+                                 "set delay 1.5s\n"
+                                 "set padding 64\n"
+                                 "set call-info on\n"
+                                 "set metadata on\n"
+                                 "status\n");
+  const std::string unset =
+      "  fail        none\n"
+      "  delay       none\n"
+      "  padding     none\n"
+      "  call-info   off\n"
+      "  metadata    off\n";
+  const std::string set =
+      "  fail        ABORTED: stop here, after 3 replies\n"
+      "  delay       1.5s\n"
+      "  padding     64 bytes\n"
+      "  call-info   on\n"
+      "  metadata    on\n";
+  const size_t first = result.out.find(unset);
+  EXPECT_NE(first, std::string::npos) << result.out;
+  EXPECT_NE(result.out.find(set, first), std::string::npos) << result.out;
+}
+
+TEST(ReplPiped, ChatLinesTheServerIsNotReadingDoNotFreezeTheSession) {
+  TestServer server;
+  // The server holds its first reply for 10 s and stops reading after a few requests: the
+  // lines pile up in the client, whose Ctrl-C must still cancel the chat at once.
+  ChildProcess client({GREETER_CLIENT_BIN, "--target", server.target(), "--delay", "10s"});
+  std::string script = "chat Me\n";
+  const std::string name(250, 'n');
+  for (int i = 0; i < 60000; ++i) script += name + "\n";
+  client.WriteStdin(script);
+  server.WaitForCallsStarted(1);
+  client.Signal(SIGINT);
+  EXPECT_EQ(client.ReadStdoutLine(3s), "CANCELLED by Ctrl-C after 0 replies");
 }
 
 TEST(ReplPiped, ErrorsOfAStreamAreReportedAndTheSessionGoesOn) {

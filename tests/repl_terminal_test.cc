@@ -1,5 +1,6 @@
 // The interactive client on a real pseudo-terminal, typed into as a person would.
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -7,6 +8,7 @@
 #include "tests/support/child_process.h"
 #include "tests/support/pty_process.h"
 #include "tests/support/test_server.h"
+#include "tests/support/unused_port.h"
 
 namespace greeter::testing {
 namespace {
@@ -29,15 +31,20 @@ class ReplTerminal : public ::testing::Test {
 
   std::unique_ptr<PtyProcess> StartClient(const std::string& target,
                                           const std::vector<std::string>& flags = {}) {
+    auto client = LaunchClient(target, flags);
+    EXPECT_TRUE(client->WaitFor(kReadyPrompt, 10s)) << client->output();
+    return client;
+  }
+  // Without waiting for a connection.
+  std::unique_ptr<PtyProcess> LaunchClient(const std::string& target,
+                                           const std::vector<std::string>& flags = {}) {
     std::vector<std::string> argv{GREETER_CLIENT_BIN, "--target", target};
     argv.insert(argv.end(), flags.begin(), flags.end());
-    auto client = std::make_unique<PtyProcess>(
+    return std::make_unique<PtyProcess>(
         argv,
         // No locale set, as on a fresh server or in a container: UTF-8 must work all the same.
         std::vector<std::string>{"HOME=" + home_.string(), "TERM=xterm",
                                  "XDG_STATE_HOME=", "LANG=", "LC_ALL=", "LC_CTYPE="});
-    EXPECT_TRUE(client->WaitFor(kReadyPrompt, 10s)) << client->output();
-    return client;
   }
 
   std::filesystem::path home_;
@@ -160,6 +167,29 @@ TEST_F(ReplTerminal, AChatTheServerEndsReturnsToTheCommandPromptSayingSo) {
   EXPECT_TRUE(client->WaitFor("usage: hello NAME", 5s)) << client->output();
 }
 
+TEST_F(ReplTerminal, WhoInARoomListsTheMembersAsTheyComeAndGo) {
+  TestServer server;
+  ChildProcess alice(
+      {GREETER_CLIENT_BIN, "--target", server.target(), "chat", "Alice", "--room", "lobby"});
+  ASSERT_EQ(alice.ReadStdoutLine(5s), "Hello Alice, welcome to lobby (nobody else is here)");
+  auto client = StartClient(server.target());
+  client->Type("chat Ada lobby\r");
+  EXPECT_TRUE(client->WaitFor("welcome to lobby (here: Alice)", 5s)) << client->output();
+  ChildProcess bob(
+      {GREETER_CLIENT_BIN, "--target", server.target(), "chat", "Bob", "--room", "lobby"});
+  EXPECT_TRUE(client->WaitFor("Bob joined", 5s)) << client->output();
+
+  client->Type("/who\r");
+  EXPECT_TRUE(client->WaitFor("here in lobby: you (Ada), Alice, Bob\r\n", 5s)) << client->output();
+  alice.CloseStdin();  // Alice leaves
+  EXPECT_TRUE(client->WaitFor("Alice left", 5s)) << client->output();
+  client->Type("/who\r");
+  EXPECT_TRUE(client->WaitFor("here in lobby: you (Ada), Bob\r\n", 5s)) << client->output();
+  EXPECT_EQ(client->output().find("Ada: /who"), std::string::npos);  // not said to the room
+  client->Type("/leave\r");
+  EXPECT_TRUE(client->WaitFor(kReadyPrompt, 5s)) << client->output();
+}
+
 TEST_F(ReplTerminal, TabInAChatDoesNotCompleteACommandName) {
   TestServer server;
   auto client = StartClient(server.target());
@@ -196,6 +226,55 @@ TEST_F(ReplTerminal, OnlyCommandLinesGoIntoTheHistory) {
   EXPECT_TRUE(client->WaitFor("name", 5s)) << client->output();
 }
 
+TEST_F(ReplTerminal, TabCompletesTheKnobsOfSetAndUnsetAndHelpListsThem) {
+  TestServer server;
+  auto client = StartClient(server.target());
+  client->Type("set pad\t7\r");
+  EXPECT_TRUE(client->WaitFor("padding 7 bytes on every reply", 5s)) << client->output();
+  client->Type("set fail-\t3\r");
+  EXPECT_TRUE(client->WaitFor("set fail-after: no fail set", 5s)) << client->output();
+  client->Type("set call-info of\t\r");
+  EXPECT_TRUE(client->WaitFor("call-info off", 5s)) << client->output();
+  client->Type("unset pad\t\r");
+  EXPECT_TRUE(client->WaitFor("no padding", 5s)) << client->output();
+  client->Type("help set\r");
+  EXPECT_TRUE(client->WaitFor("metadata on|off", 5s)) << client->output();
+  for (const char* knob : {"fail CODE[:MESSAGE]", "fail-after N", "delay DURATION", "padding BYTES",
+                           "call-info on|off", "metadata on|off"}) {
+    EXPECT_NE(client->output().find(knob), std::string::npos) << knob;
+  }
+}
+
+TEST_F(ReplTerminal, ShowMetadataIsAcceptedAndShownInStatus) {
+  TestServer server;
+  auto client = StartClient(server.target(), {"--show-metadata", "--delay", "10ms"});
+  client->Type("status\r");
+  EXPECT_TRUE(client->WaitFor("  delay       10ms", 5s)) << client->output();
+  EXPECT_TRUE(client->WaitFor("  metadata    on", 5s)) << client->output();
+}
+
+TEST_F(ReplTerminal, TwoSessionsAtOnceKeepEachOthersHistory) {
+  TestServer server;
+  auto first = StartClient(server.target());
+  auto second = StartClient(server.target());
+  first->Type("hello First\r");
+  EXPECT_TRUE(first->WaitFor("Hello First\r\n", 5s)) << first->output();
+  second->Type("hello Second\r");
+  EXPECT_TRUE(second->WaitFor("Hello Second\r\n", 5s)) << second->output();
+  first->Type("quit\r");
+  EXPECT_EQ(first->Wait(5s), 0);
+  second->Type("quit\r");  // leaves after the first: its history must not replace the first's
+  EXPECT_EQ(second->Wait(5s), 0);
+
+  auto third = StartClient(server.target());
+  // The history is hello First, quit, hello Second, quit: four back is the first session's.
+  third->Type(std::string(kUp) + kUp + kUp + kUp + "\r");
+  EXPECT_TRUE(third->WaitFor("Hello First\r\n", 5s)) << third->output();
+  EXPECT_TRUE(third->WaitFor(kReadyPrompt, 5s));
+  third->Type(std::string(kUp) + kUp + kUp + "\r");  // now three back: the second's
+  EXPECT_TRUE(third->WaitFor("Hello Second\r\n", 5s)) << third->output();
+}
+
 TEST_F(ReplTerminal, CtrlCCancelsASlowStreamAndThePromptComesBackAtOnce) {
   TestServer server;
   auto client = StartClient(server.target());
@@ -223,7 +302,50 @@ TEST_F(ReplTerminal, CtrlCAtThePromptClearsTheLineButKeepsTheSession) {
   EXPECT_TRUE(client->WaitFor("Hello Right", 5s)) << client->output();
   EXPECT_EQ(client->output().find("Hello Mistake"), std::string::npos);
   client->Type(kCtrlD);  // Ctrl-D at an empty prompt leaves
+  EXPECT_EQ(client->Wait(5s), 0) << client->output();
+}
+
+TEST_F(ReplTerminal, TheBannerSaysConnectedOnlyOnceTheServerAnswers) {
+  TestServer server;
+  auto client = LaunchClient(server.target());
+  EXPECT_TRUE(client->WaitFor("greeter: connecting to " + server.target(), 5s)) << client->output();
+  EXPECT_TRUE(client->WaitFor("greeter: connected to " + server.target(), 5s)) << client->output();
+  EXPECT_TRUE(client->WaitFor(kReadyPrompt, 5s)) << client->output();
+}
+
+TEST_F(ReplTerminal, TheBannerSaysWhyItCannotConnectWhenNothingListens) {
+  const std::string target = "127.0.0.1:" + std::to_string(UnusedPort());
+  auto client = LaunchClient(target);
+  EXPECT_TRUE(client->WaitFor("greeter: cannot connect to " + target + ": ", 10s))
+      << client->output();
+  EXPECT_TRUE(client->WaitFor("Connection refused", 5s)) << client->output();
+  EXPECT_EQ(client->output().find("connected to"), std::string::npos) << client->output();
+  client->Type("quit\r");
   EXPECT_EQ(client->Wait(5s), 0);
+}
+
+TEST_F(ReplTerminal, AConnectionTheServerClosesForIdlenessIsNotReportedAsLost) {
+  const int port = UnusedPort();
+  ChildProcess server({GREETER_SERVER_BIN, "--listen", "127.0.0.1:" + std::to_string(port),
+                       "--max-connection-idle", "1s"});
+  ASSERT_TRUE(server.ReadStdoutLine(10s)) << server.stderr_text();  // listening
+  auto client = StartClient("127.0.0.1:" + std::to_string(port));
+  // The server's GOAWAY for idleness: the channel goes idle, and stays so until a call.
+  EXPECT_TRUE(client->WaitFor("idle\x1b[0m> ", 5s)) << client->output();
+  EXPECT_FALSE(client->WaitFor("lost the connection", 3s)) << client->output();
+  client->Type("hello Ada\r");  // the next call connects again
+  EXPECT_TRUE(client->WaitFor("Hello Ada\r\n", 5s)) << client->output();
+  EXPECT_EQ(client->output().find("lost the connection"), std::string::npos) << client->output();
+}
+
+TEST_F(ReplTerminal, KeysTypedWhileACallRunsReachTheNextPromptCtrlDIncluded) {
+  TestServer server;
+  auto client = StartClient(server.target());
+  client->Type("stream Bob 2 300ms\r");
+  EXPECT_TRUE(client->WaitFor("Hello Bob (1 of 2)", 5s)) << client->output();
+  client->Type(kCtrlD);  // typed ahead: it ends the session once the prompt is back
+  EXPECT_TRUE(client->WaitFor("OK: 2 replies", 5s)) << client->output();
+  EXPECT_EQ(client->Wait(5s), 0) << client->output();
 }
 
 TEST_F(ReplTerminal, ServerRestartIsNoticedAndTheChannelReconnectsKeepingTheTypedLine) {
@@ -244,6 +366,78 @@ TEST_F(ReplTerminal, ServerRestartIsNoticedAndTheChannelReconnectsKeepingTheType
   client->Type("ice\r");  // finishes the line typed before the restart
   EXPECT_TRUE(client->WaitFor("Hello Alice", 5s)) << client->output();
   EXPECT_EQ(server->WaitForCall().method, "SayHello");
+}
+
+TEST_F(ReplTerminal, AfterCtrlZAndFgTheReplStillPrintsChatRepliesAndReadsKeys) {
+  TestServer server;
+  ChildProcess bob(
+      {GREETER_CLIENT_BIN, "--target", server.target(), "chat", "Bob", "--room", "lobby"});
+  ASSERT_EQ(bob.ReadStdoutLine(5s), "Hello Bob, welcome to lobby (nobody else is here)");
+  // A shell with job control, as a person has: Ctrl-Z stops its job, fg continues it.
+  auto client = std::make_unique<PtyProcess>(
+      std::vector<std::string>{"/bin/bash", "--norc", "--noprofile", "-i"},
+      std::vector<std::string>{"HOME=" + home_.string(), "TERM=xterm",
+                               "XDG_STATE_HOME=", "HISTFILE=/dev/null", "PS1=shell$ "});
+  ASSERT_TRUE(client->WaitFor("shell$ ", 10s)) << client->output();
+  client->Type(std::string(GREETER_CLIENT_BIN) + " --target " + server.target() + "\r");
+  ASSERT_TRUE(client->WaitFor(kReadyPrompt, 10s)) << client->output();
+  client->Type("chat Ada lobby\r");
+  EXPECT_TRUE(client->WaitFor("welcome to lobby (here: Bob)", 5s)) << client->output();
+
+  client->Type("\x1a");  // Ctrl-Z
+  ASSERT_TRUE(client->WaitFor("Stopped", 5s)) << client->output();
+  ASSERT_TRUE(client->WaitFor("shell$ ", 5s)) << client->output();
+  client->Type("fg\r");
+  EXPECT_TRUE(client->WaitFor("lobby", 5s)) << "no prompt after fg:\n" << client->output();
+
+  bob.WriteStdin("hi Ada\n");
+  EXPECT_TRUE(client->WaitFor("Bob: hi Ada", 5s)) << client->output();
+  ASSERT_TRUE(client->TypeKeyByKey("hal", 2s)) << client->output();
+  bob.WriteStdin("still there?\n");  // printed above the half-typed line, which stays
+  EXPECT_TRUE(client->WaitFor("Bob: still there?", 5s)) << client->output();
+  EXPECT_TRUE(client->WaitFor("hal", 5s)) << "typed text lost:\n" << client->output();
+  client->Type("f\r");
+  EXPECT_TRUE(client->WaitFor("Ada: half", 5s)) << client->output();
+  client->Type("/leave\r");
+  EXPECT_TRUE(client->WaitFor(kReadyPrompt, 5s)) << client->output();
+}
+
+TEST_F(ReplTerminal, TheShellGetsItsTerminalBackBlockingAfterTheReplEnds) {
+  TestServer server;
+  // A shell that runs the REPL, then shows how the terminal it shares with the REPL is left.
+  // Left non-blocking, the next program to read it fails ("cat: -: Resource temporarily
+  // unavailable") as soon as it finds no key typed yet.
+  PtyProcess shell({"/bin/sh", "-c",
+                    "\"$0\" --target \"$1\"; echo repl-ended; "
+                    "sed -n 's/^flags:[[:space:]]*/terminal flags: /p' /proc/self/fdinfo/0",
+                    GREETER_CLIENT_BIN, server.target()},
+                   {"HOME=" + home_.string(), "TERM=xterm", "XDG_STATE_HOME="});
+  ASSERT_TRUE(shell.WaitFor(kReadyPrompt, 10s)) << shell.output();
+  shell.Type("hello Ada\r");
+  EXPECT_TRUE(shell.WaitFor("Hello Ada\r\n", 5s)) << shell.output();
+  shell.Type("quit\r");
+  ASSERT_TRUE(shell.WaitFor("repl-ended", 5s)) << shell.output();
+  ASSERT_TRUE(shell.WaitFor("terminal flags: ", 5s)) << shell.output();
+  ASSERT_TRUE(shell.WaitFor("\r\n", 5s)) << shell.output();
+  const std::string& out = shell.output();
+  const size_t at = out.rfind("terminal flags: ") + std::string("terminal flags: ").size();
+  const long flags = std::stol(out.substr(at, out.find('\r', at) - at), nullptr, 8);
+  EXPECT_EQ(flags & O_NONBLOCK, 0) << "left non-blocking: " << out.substr(at);
+}
+
+TEST_F(ReplTerminal, NoReplyIsLostOnATerminalThatReadsSlowly) {
+  TestServer server;
+  auto client = StartClient(server.target());
+  const std::string name(200, 'n');  // 1000 replies of 220 bytes: more than a terminal buffers
+  client->Type("stream " + name + " 1000 0\r");
+  // The terminal is not read until the server has sent every reply: the client's writes to it
+  // must wait for room, not fail.
+  EXPECT_EQ(server.WaitForCall(20s).code, grpc::StatusCode::OK);
+  EXPECT_TRUE(client->WaitFor("OK: 1000 replies", 20s)) << client->output().substr(0, 2000);
+  for (int i = 1; i <= 1000; ++i) {
+    const std::string reply = "Hello " + name + " (" + std::to_string(i) + " of 1000)\r\n";
+    ASSERT_NE(client->output().find(reply), std::string::npos) << "lost: reply " << i;
+  }
 }
 
 TEST_F(ReplTerminal, ChatRepliesPrintAboveAHalfTypedLineWithoutGarblingIt) {

@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "client/call_settings.h"
+#include "client/failure_knob.h"
 #include "client/input_text.h"
 #include "common/duration.h"
 #include "common/utf8.h"
@@ -60,9 +61,113 @@ ParsedLine UsageError(std::string_view command) {
   return Error("unknown command");
 }
 
+std::optional<bool> OnOrOff(std::string_view text) {
+  if (text == "on") return true;
+  if (text == "off") return false;
+  return std::nullopt;
+}
+
+// set NAME VALUE. fail's MESSAGE may have spaces: it is the rest of the line.
+ParsedLine ParseSet(const std::vector<std::string>& words) {
+  if (words.size() < 3) return UsageError("set");
+  const std::string& key = words[1];
+  if (key == "fail") {
+    const auto [failure, problem] = ParseFailure(Rest(words, 2));
+    if (!problem.empty()) return Error("set fail: " + problem);
+    return {SetFail{failure.code(), failure.message()}, ""};
+  }
+  if (words.size() != 3) return UsageError("set");
+  const std::string& value = words[2];
+  if (key == "deadline") {
+    const auto deadline = ParseDuration(value);
+    if (!deadline) return Error(NotADuration("set deadline", value));
+    if (deadline->count() == 0) {  // it would race the call: OK or DEADLINE_EXCEEDED
+      return Error("set deadline: must be more than 0 (unset deadline: no deadline)");
+    }
+    return {SetDeadline{*deadline}, ""};
+  }
+  if (key == "header") {
+    if (auto problem = HeaderProblem(value)) return Error("set header " + value + ": " + *problem);
+    auto entry = ParseHeader(value);
+    return {SetHeader{std::move(entry->first), std::move(entry->second)}, ""};
+  }
+  if (key == "fail-after" || key == "padding") {
+    const auto number = Number(value);
+    if (!number) return Error("set " + key + ": must be a whole number, got " + value);
+    if (key == "padding") return {SetPadding{*number}, ""};
+    return {SetFailAfter{*number}, ""};
+  }
+  if (key == "delay") {
+    const auto delay_ms = ParseDurationMs32(value);
+    if (!delay_ms) return Error(NotADuration("set delay", value));
+    return {SetDelay{*delay_ms}, ""};
+  }
+  if (key == "call-info" || key == "metadata") {
+    const auto on = OnOrOff(value);
+    if (!on) return Error("set " + key + ": use on or off, got " + value);
+    if (key == "metadata") return {SetShowMetadata{*on}, ""};
+    return {SetCallInfo{*on}, ""};
+  }
+  return UsageError("set");
+}
+
+ParsedLine ParseUnset(const std::vector<std::string>& words) {
+  if (words.size() == 3 && words[1] == "header") return {UnsetHeader{words[2]}, ""};
+  if (words.size() != 2) return UsageError("unset");
+  static const std::vector<std::pair<std::string_view, Command>> kUnsets = {
+      {"deadline", UnsetDeadline{}},
+      {"headers", UnsetHeader{""}},
+      {"fail", UnsetKnob{Knob::kFail}},
+      {"fail-after", UnsetKnob{Knob::kFailAfter}},
+      {"delay", UnsetKnob{Knob::kDelay}},
+      {"padding", UnsetKnob{Knob::kPadding}},
+      {"call-info", UnsetKnob{Knob::kCallInfo}},
+      {"metadata", UnsetKnob{Knob::kMetadata}},
+  };
+  for (const auto& [name, command] : kUnsets) {
+    if (words[1] == name) return {command, ""};
+  }
+  return UsageError("unset");
+}
+
+}  // namespace
+
+const std::vector<SettingSpec>& Settings() {
+  static const std::vector<SettingSpec> kSettings = {
+      {"deadline", "DURATION"}, {"header", "KEY=VALUE"}, {"fail", "CODE[:MESSAGE]"},
+      {"fail-after", "N"},      {"delay", "DURATION"},   {"padding", "BYTES"},
+      {"call-info", "on|off"},  {"metadata", "on|off"},
+  };
+  return kSettings;
+}
+
+namespace {
+
+// "set deadline DURATION | header KEY=VALUE | ...", from the table.
+std::string SetUsage() {
+  std::string usage = "set";
+  for (const auto& setting : Settings()) {
+    usage += (usage == "set" ? " " : " | ") + std::string(setting.name) + " " +
+             std::string(setting.value);
+  }
+  return usage;
+}
+
+// "unset deadline | header KEY | headers | fail | ...": every setting can be removed.
+std::string UnsetUsage() {
+  std::string usage = "unset";
+  for (const auto& setting : Settings()) {
+    usage += (usage == "unset" ? " " : " | ") + std::string(setting.name);
+    if (setting.name == "header") usage += " KEY | headers";
+  }
+  return usage;
+}
+
 }  // namespace
 
 const std::vector<CommandSpec>& Commands() {
+  static const std::string kSetUsage = SetUsage();
+  static const std::string kUnsetUsage = UnsetUsage();
   static const std::vector<CommandSpec> kCommands = {
       {"hello", "hello NAME", "unary call: one request, one reply"},
       {"stream", "stream NAME [COUNT] [INTERVAL]",
@@ -73,17 +178,18 @@ const std::vector<CommandSpec>& Commands() {
        "and shows the one reply"},
       {"chat", "chat NAME [ROOM]",
        "bidirectional streaming: every line you type is sent, replies appear as they arrive; "
-       "in a ROOM, everyone in it sees what you say and you see them come and go; /leave or "
-       "Ctrl-D half-closes and waits for the last replies"},
+       "in a ROOM, everyone in it sees what you say and you see them come and go, and /who "
+       "lists who is there; /leave or Ctrl-D half-closes and waits for the last replies"},
       {"tour", "tour NAME", "all four call shapes, one after another, on this one connection"},
       {"status", "status",
        "this client's channel as gRPC's channelz counts it: calls, the connection, streams and "
-       "messages on it; then the deadline and headers"},
-      {"set", "set deadline DURATION | set header KEY=VALUE",
-       "a deadline for every call (e.g. 2s, 500ms; a bare number is seconds), or a header "
-       "sent with every call"},
-      {"unset", "unset deadline | unset header KEY | unset headers",
-       "remove the deadline, one header, or every header"},
+       "messages on it; then every setting"},
+      {"set", kSetUsage,
+       "for every call from now on: a deadline (e.g. 2s, 500ms; a bare number is seconds), a "
+       "header; the test knobs: end each call with a failure CODE after N replies, delay the "
+       "first reply, pad each reply with BYTES, ask for the server's view of the call "
+       "(call-info); metadata on prints the server's metadata after each call"},
+      {"unset", kUnsetUsage, "remove a setting: back to none, or off"},
       {"help", "help [COMMAND]", "this list, or one command's usage"},
       {"quit", "quit", "leave (so does Ctrl-D at the prompt)"},
   };
@@ -135,32 +241,8 @@ ParsedLine ParseCommand(std::string_view line) {
     if (arguments > 1) return UsageError(verb);
     return {Help{arguments ? (*words)[1] : ""}, ""};
   }
-  if (verb == "set") {
-    if (arguments != 2) return UsageError(verb);
-    const std::string& key = (*words)[1];
-    const std::string& value = (*words)[2];
-    if (key == "deadline") {
-      const auto deadline = ParseDuration(value);
-      if (!deadline) return Error(NotADuration("set deadline", value));
-      if (deadline->count() == 0) {  // it would race the call: OK or DEADLINE_EXCEEDED
-        return Error("set deadline: must be more than 0 (unset deadline: no deadline)");
-      }
-      return {SetDeadline{*deadline}, ""};
-    }
-    if (key == "header") {
-      if (auto problem = HeaderProblem(value))
-        return Error("set header " + value + ": " + *problem);
-      auto entry = ParseHeader(value);
-      return {SetHeader{std::move(entry->first), std::move(entry->second)}, ""};
-    }
-    return UsageError(verb);
-  }
-  if (verb == "unset") {
-    if (arguments == 1 && (*words)[1] == "deadline") return {UnsetDeadline{}, ""};
-    if (arguments == 1 && (*words)[1] == "headers") return {UnsetHeader{""}, ""};
-    if (arguments == 2 && (*words)[1] == "header") return {UnsetHeader{(*words)[2]}, ""};
-    return UsageError(verb);
-  }
+  if (verb == "set") return ParseSet(*words);
+  if (verb == "unset") return ParseUnset(*words);
   return Error("unknown command: " + verb + " (type help for the list)");
 }
 
@@ -184,10 +266,15 @@ std::vector<std::string> Completions(std::string_view line_before_word, std::str
   const auto before = Words(line_before_word).value_or(std::vector<std::string>{});
   if (before.empty()) {
     for (const auto& spec : Commands()) candidates.emplace_back(spec.name);
-  } else if (before.size() == 1 && before[0] == "set") {
-    candidates = {"deadline", "header"};
-  } else if (before.size() == 1 && before[0] == "unset") {
-    candidates = {"deadline", "header", "headers"};
+  } else if (before.size() == 1 && (before[0] == "set" || before[0] == "unset")) {
+    for (const auto& setting : Settings()) {
+      candidates.emplace_back(setting.name);
+      if (before[0] == "unset" && setting.name == "header") candidates.emplace_back("headers");
+    }
+  } else if (before.size() == 2 && before[0] == "set") {
+    for (const auto& setting : Settings()) {
+      if (setting.name == before[1] && setting.value == "on|off") candidates = {"on", "off"};
+    }
   } else if (before.size() == 1 && before[0] == "help") {
     for (const auto& spec : Commands()) candidates.emplace_back(spec.name);
   }

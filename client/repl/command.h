@@ -38,14 +38,41 @@ struct UnsetDeadline {};
 struct UnsetHeader {
   std::string key;  // empty: every header
 };
+// The test knobs (greet.proto's fail, first_reply_delay_ms, reply_padding_bytes,
+// include_call_info), and whether to print the server's metadata after each call.
+struct SetFail {
+  int32_t code = 0;
+  std::string message;
+};
+struct SetFailAfter {
+  uint32_t replies = 0;
+};
+struct SetDelay {
+  uint32_t delay_ms = 0;
+};
+struct SetPadding {
+  uint32_t bytes = 0;
+};
+struct SetCallInfo {
+  bool on = false;
+};
+struct SetShowMetadata {
+  bool on = false;
+};
+enum class Knob { kFail, kFailAfter, kDelay, kPadding, kCallInfo, kMetadata };
+struct UnsetKnob {
+  Knob knob;
+};
 struct Help {
   std::string topic;  // empty: all commands
 };
 struct Quit {};
 struct Nothing {};  // a blank line
 
-using Command = std::variant<Hello, Stream, Collect, Chat, Tour, Status, SetDeadline, SetHeader,
-                             UnsetDeadline, UnsetHeader, Help, Quit, Nothing>;
+using Command =
+    std::variant<Hello, Stream, Collect, Chat, Tour, Status, SetDeadline, SetHeader, UnsetDeadline,
+                 UnsetHeader, SetFail, SetFailAfter, SetDelay, SetPadding, SetCallInfo,
+                 SetShowMetadata, UnsetKnob, Help, Quit, Nothing>;
 
 // A command, or a message saying what is wrong with the line and how it should look.
 struct ParsedLine {
@@ -62,6 +89,13 @@ struct CommandSpec {
   std::string_view summary;
 };
 const std::vector<CommandSpec>& Commands();
+
+// What `set` sets (and `unset` removes): help and completion come from this table.
+struct SettingSpec {
+  std::string_view name;
+  std::string_view value;  // how the value looks: "DURATION", "on|off"
+};
+const std::vector<SettingSpec>& Settings();
 
 // "help" without a topic lists every command; with one, that command's usage and summary.
 std::string HelpText(std::string_view topic);

@@ -13,7 +13,7 @@ ConnectionWatcher::ConnectionWatcher(std::shared_ptr<grpc::Channel> channel, Lis
     while (state != GRPC_CHANNEL_SHUTDOWN) {
       const auto far_away = std::chrono::system_clock::now() + std::chrono::hours(24);
       if (!channel->WaitForStateChange(state, far_away)) continue;
-      state = channel->GetState(/*try_to_connect=*/true);  // idle: reconnect now
+      state = channel->GetState(/*try_to_connect=*/false);
       on_change(state);
     }
   }).detach();

@@ -9,9 +9,10 @@
 namespace greeter::repl {
 
 // Reports every change of the channel's connectivity state (idle, connecting, ready,
-// transient failure) and asks an idle channel to connect again, so a lost server is found
-// again without waiting for the next call. Waits on a thread of its own: gRPC offers no
-// callback for state changes, and a wait must not block the terminal's loop.
+// transient failure), having asked the channel to connect at the start. Whether an idle channel
+// should connect again is the listener's to decide (a server closes idle connections: that is
+// no loss). Waits on a thread of its own: gRPC offers no callback for state changes, and a wait
+// must not block the terminal's loop.
 class ConnectionWatcher {
  public:
   using Listener = std::function<void(grpc_connectivity_state state)>;

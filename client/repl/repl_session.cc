@@ -6,6 +6,8 @@
 #include "client/channelz_reader.h"
 #include "client/channelz_report.h"
 #include "client/client_stream_call.h"
+#include "client/connect_failure.h"
+#include "client/failure_knob.h"
 #include "client/input_text.h"
 #include "client/repl/call_summary.h"
 #include "client/repl/connection_watcher.h"
@@ -22,6 +24,7 @@ namespace greeter::repl {
 namespace {
 
 constexpr std::string_view kLeaveChat = "/leave";
+constexpr std::string_view kWhoIsHere = "/who";
 
 // Terminal colours, each wrapped in libedit's markers for text that takes no room on screen.
 std::string Coloured(std::string_view text, std::string_view colour) {
@@ -56,7 +59,7 @@ ReplSession::ReplSession(asio::io_context& io, std::shared_ptr<grpc::Channel> ch
 }
 
 void ReplSession::Start() {
-  Notice("greeter: connected to " + target_ +
+  Notice("greeter: connecting to " + target_ +
          " over one channel for this session. Type help for the commands.\n");
   Prompt();
 }
@@ -87,13 +90,46 @@ void ReplSession::Prompt() {
 
 void ReplSession::OnConnectivity(grpc_connectivity_state state) {
   if (state == state_) return;
-  const bool lost = was_ready_ && state_ == GRPC_CHANNEL_READY && state != GRPC_CHANNEL_READY;
-  const bool back = was_ready_ && state == GRPC_CHANNEL_READY;
+  const grpc_connectivity_state before = state_;
   state_ = state;
-  if (lost) Notice("! lost the connection to " + target_ + "; reconnecting by itself\n");
-  if (back) Notice("! connected again to " + target_ + "\n");
-  if (state == GRPC_CHANNEL_READY) was_ready_ = true;
+  switch (state) {
+    case GRPC_CHANNEL_READY:
+      if (!was_ready_) Notice("greeter: connected to " + target_ + "\n");
+      if (lost_) Notice("! connected again to " + target_ + "\n");
+      was_ready_ = true;
+      lost_ = false;
+      break;
+    case GRPC_CHANNEL_TRANSIENT_FAILURE:
+      if (!was_ready_ && !said_cannot_connect_) {
+        said_cannot_connect_ = true;
+        AskWhyCannotConnect(channel_, [this](std::string reason) {
+          asio::post(io_, [this, reason = std::move(reason)] { OnCannotConnect(reason); });
+        });
+      }
+      if (was_ready_ && !lost_) {
+        lost_ = true;
+        probe_when_idle_ = true;  // once back, a later loss is looked for again
+        Notice("! lost the connection to " + target_ + "; reconnecting by itself\n");
+      }
+      break;
+    case GRPC_CHANNEL_IDLE:
+      // A connection the server closed (idle, or going away): connect again at once only to
+      // learn whether it is still there, or while trying to reach it.
+      if (!was_ready_ || lost_ || (before == GRPC_CHANNEL_READY && probe_when_idle_)) {
+        if (before == GRPC_CHANNEL_READY) probe_when_idle_ = false;
+        channel_->GetState(/*try_to_connect=*/true);
+      }
+      break;
+    default:
+      break;
+  }
   console_.SetPrompt(PromptText());
+}
+
+void ReplSession::OnCannotConnect(const std::string& reason) {
+  if (was_ready_) return;  // connected meanwhile
+  Notice("greeter: cannot connect to " + target_ + ": " +
+         (reason.empty() ? std::string("no reason given") : reason) + "; trying again by itself\n");
 }
 
 void ReplSession::OnLine(std::optional<std::string> line) {
@@ -120,7 +156,7 @@ void ReplSession::OnLine(std::optional<std::string> line) {
         return;
       }
       SendLine("name", std::move(*line));
-      Prompt();
+      PromptUnlessHolding();
       return;
     case Mode::kChat:
       if (!line || *line == kLeaveChat) {  // half-close; the server's last replies follow
@@ -128,8 +164,12 @@ void ReplSession::OnLine(std::optional<std::string> line) {
         mode_ = Mode::kCall;
         return;
       }
-      if (!IsBlank(*line)) SendLine(call_->room.empty() ? "name" : "text", std::move(*line));
-      Prompt();
+      if (!call_->room.empty() && *line == kWhoIsHere) {
+        Print(call_->members.Text(call_->room, call_->name) + "\n");
+      } else if (!IsBlank(*line)) {
+        SendLine(call_->room.empty() ? "name" : "text", std::move(*line));
+      }
+      PromptUnlessHolding();
       return;
     case Mode::kCall:
       return;  // not reading while a call runs
@@ -142,7 +182,26 @@ void ReplSession::SendLine(std::string_view field, std::string line) {
     Print(*problem + "\n");
     return;
   }
-  call_->send(std::move(line));
+  Offer(call_->request_for(std::move(line)));
+}
+
+void ReplSession::Offer(greet::HelloRequest request) {
+  const uint64_t id = call_->id;
+  const bool gone =
+      call_->offer(request, [this, id] { asio::post(io_, [this, id] { OnRoomToSend(id); }); });
+  if (!gone) call_->held = std::move(request);
+}
+
+void ReplSession::OnRoomToSend(uint64_t id) {
+  if (!call_ || call_->id != id || !call_->held) return;  // a call the user has left
+  greet::HelloRequest request = std::move(*call_->held);
+  call_->held.reset();
+  Offer(std::move(request));
+  PromptUnlessHolding();
+}
+
+void ReplSession::PromptUnlessHolding() {
+  if (!call_ || !call_->held) Prompt();
 }
 
 void ReplSession::Execute(const Command& command) {
@@ -180,6 +239,17 @@ void ReplSession::Execute(const Command& command) {
           Print(removed ? "removed " + std::to_string(removed) + " header(s)\n"
                         : "no such header: " + c.key + "\n");
           Prompt();
+        } else if constexpr (std::is_same_v<T, repl::SetFail> ||
+                             std::is_same_v<T, repl::SetFailAfter> ||
+                             std::is_same_v<T, repl::SetDelay> ||
+                             std::is_same_v<T, repl::SetPadding> ||
+                             std::is_same_v<T, repl::SetCallInfo> ||
+                             std::is_same_v<T, repl::SetShowMetadata> ||
+                             std::is_same_v<T, repl::UnsetKnob>) {
+          const auto [text, refused] = ApplyKnob(c);
+          if (refused) Failed(kUsageExitCode);
+          Print(text + "\n");
+          Prompt();
         } else if constexpr (std::is_same_v<T, repl::Help>) {
           Print(HelpText(c.topic));
           Prompt();
@@ -192,7 +262,96 @@ void ReplSession::Execute(const Command& command) {
       command);
 }
 
+ReplSession::KnobOutcome ReplSession::ApplyKnob(const Command& command) {
+  greet::HelloRequest& knobs = settings_.knobs;
+  const auto fail_text = [&] {
+    return knobs.has_fail() ? "fail " + FailureText(knobs.fail()) + ", on every call"
+                            : std::string("no fail");
+  };
+  if (const auto* fail = std::get_if<SetFail>(&command)) {
+    knobs.mutable_fail()->set_code(fail->code);  // a fail-after set before stays
+    knobs.mutable_fail()->set_message(fail->message);
+    return fail_text();
+  }
+  if (const auto* after = std::get_if<SetFailAfter>(&command)) {
+    if (!knobs.has_fail()) {
+      return {"set fail-after: no fail set (set fail CODE[:MESSAGE] first)", true};
+    }
+    knobs.mutable_fail()->set_after_replies(after->replies);
+    return fail_text();
+  }
+  if (const auto* delay = std::get_if<SetDelay>(&command)) {
+    knobs.set_first_reply_delay_ms(delay->delay_ms);
+    return "delay " + FormatDuration(std::chrono::milliseconds(delay->delay_ms)) +
+           " before the first reply of every call";
+  }
+  if (const auto* padding = std::get_if<SetPadding>(&command)) {
+    knobs.set_reply_padding_bytes(padding->bytes);
+    return "padding " + std::to_string(padding->bytes) + " bytes on every reply";
+  }
+  if (const auto* call_info = std::get_if<SetCallInfo>(&command)) {
+    knobs.set_include_call_info(call_info->on);
+    return call_info->on ? "call-info on: each reply shows the server's view of the call"
+                         : "call-info off";
+  }
+  if (const auto* metadata = std::get_if<SetShowMetadata>(&command)) {
+    show_metadata_ = metadata->on;
+    return metadata->on
+               ? "metadata on: the server's initial and trailing metadata print after each call"
+               : "metadata off";
+  }
+  switch (std::get<UnsetKnob>(command).knob) {
+    case Knob::kFail:
+      knobs.clear_fail();
+      return "no fail";
+    case Knob::kFailAfter:
+      if (knobs.has_fail()) knobs.mutable_fail()->set_after_replies(0);
+      return fail_text();
+    case Knob::kDelay:
+      knobs.set_first_reply_delay_ms(0);
+      return "no delay";
+    case Knob::kPadding:
+      knobs.set_reply_padding_bytes(0);
+      return "no padding";
+    case Knob::kCallInfo:
+      knobs.set_include_call_info(false);
+      return "call-info off";
+    case Knob::kMetadata:
+      show_metadata_ = false;
+      return "metadata off";
+  }
+  return "";
+}
+
+std::string ReplSession::SettingsRows() const {
+  const greet::HelloRequest& knobs = settings_.knobs;
+  std::string headers;
+  for (const auto& [key, value] : settings_.metadata) {
+    headers += (headers.empty() ? "" : ", ") + key + ": " + value;
+  }
+  const uint32_t delay_ms = knobs.first_reply_delay_ms();
+  const uint32_t padding = knobs.reply_padding_bytes();
+  return StatusRow("deadline", settings_.deadline ? FormatDuration(*settings_.deadline) : "none") +
+         StatusRow("headers", headers.empty() ? "none" : headers) +
+         StatusRow("fail", knobs.has_fail() ? FailureText(knobs.fail()) : "none") +
+         StatusRow("delay",
+                   delay_ms ? FormatDuration(std::chrono::milliseconds(delay_ms)) : "none") +
+         StatusRow("padding", padding ? std::to_string(padding) + " bytes" : "none") +
+         StatusRow("call-info", knobs.include_call_info() ? "on" : "off") +
+         StatusRow("metadata", show_metadata_ ? "on" : "off");
+}
+
+std::string ReplSession::ReplyLines(const greet::HelloReply& reply) const {
+  std::string lines = ReplyText(reply) + "\n";
+  // The tour asks for the call info of its own accord: shown only when the user asked too.
+  if (settings_.knobs.include_call_info() && reply.has_call()) {
+    lines += CallInfoText(reply) + "\n";
+  }
+  return lines;
+}
+
 ReplSession::ActiveCall& ReplSession::BeginCall(bool streamed_replies) {
+  probe_when_idle_ = true;  // the connection is in use again: a later close may be a loss
   call_.emplace();
   call_->id = ++last_call_id_;
   call_->start = std::chrono::steady_clock::now();
@@ -202,18 +361,28 @@ ReplSession::ActiveCall& ReplSession::BeginCall(bool streamed_replies) {
 }
 
 CallHandlers ReplSession::HandlersFor(uint64_t id) {
-  return {[this, id](const greet::HelloReply& reply) {
-            asio::post(io_, [this, id, reply] { OnReply(id, reply); });
-          },
-          [this, id](const grpc::Status& status) {
-            asio::post(io_, [this, id, status] { OnCallDone(id, status); });
-          }};
+  CallHandlers handlers{[this, id](const greet::HelloReply& reply) {
+                          asio::post(io_, [this, id, reply] { OnReply(id, reply); });
+                        },
+                        [this, id](const grpc::Status& status) {
+                          asio::post(io_, [this, id, status] { OnCallDone(id, status); });
+                        }};
+  if (show_metadata_) {
+    // The metadata's strings live in the call's context: made into text here, on its thread.
+    handlers.on_metadata = [this, id](const Metadata& initial, const Metadata& trailing) {
+      asio::post(io_, [this, id, text = MetadataText(initial, trailing)] {
+        if (call_ && call_->id == id) Print(text);
+      });
+    };
+  }
+  return handlers;
 }
 
 void ReplSession::OnReply(uint64_t id, const greet::HelloReply& reply) {
   if (!call_ || call_->id != id) return;  // a call the user has left
   ++call_->replies;
-  Print(ReplyText(reply) + "\n");
+  if (!call_->room.empty()) call_->members.Apply(reply);
+  Print(ReplyLines(reply));
 }
 
 void ReplSession::OnCallDone(uint64_t id, const grpc::Status& status) {
@@ -289,11 +458,14 @@ void ReplSession::StartCollect() {
   auto collect = ClientStreamCall::Start(*stub_, settings_, HandlersFor(call.id));
   call.cancel = [collect] { collect->Cancel(); };
   // The first name carries the knobs (--fail, --delay, ...), the later ones only the name.
-  call.send = [this, collect, first = true](std::string name) mutable {
+  call.request_for = [this, first = true](std::string name) mutable {
     auto request =
         first ? settings_.FirstRequest(std::move(name)) : settings_.LaterRequest(std::move(name));
     first = false;
-    return collect->Send(std::move(request));
+    return request;
+  };
+  call.offer = [collect](greet::HelloRequest& request, std::function<void()> on_room) {
+    return collect->TrySend(request, std::move(on_room)) != ClientStreamCall::Offer::kFull;
   };
   call.close = [collect] { collect->Close(); };
   mode_ = Mode::kCollect;
@@ -306,17 +478,23 @@ void ReplSession::StartChat(const Chat& command) {
   auto chat = BidiCall::Start(*stub_, settings_, HandlersFor(call.id));
   call.cancel = [chat] { chat->Cancel(); };
   call.room = command.room;
+  call.name = command.name;
   // In a room a line is said to it; otherwise each line is a name to greet.
-  call.send = [this, chat, in_room = !command.room.empty()](std::string line) {
-    return chat->Send(in_room ? CallSettings::SayRequest(std::move(line))
-                              : settings_.LaterRequest(std::move(line)));
+  call.request_for = [this, in_room = !command.room.empty()](std::string line) {
+    return in_room ? CallSettings::SayRequest(std::move(line))
+                   : settings_.LaterRequest(std::move(line));
+  };
+  call.offer = [chat](greet::HelloRequest& request, std::function<void()> on_room) {
+    return chat->TrySend(request, std::move(on_room)) != BidiCall::Offer::kFull;
   };
   call.close = [chat] { chat->Close(); };
   mode_ = Mode::kChat;
-  Notice("each line is sent as you type it; /leave or Ctrl-D ends the chat\n");
-  chat->Send(command.room.empty() ? settings_.FirstRequest(command.name)
-                                  : settings_.JoinRequest(command.name, command.room));
-  Prompt();
+  Notice(command.room.empty() ? "each line is sent as you type it; /leave or Ctrl-D ends the chat\n"
+                              : "each line is said to " + command.room +
+                                    "; /who lists who is here; /leave or Ctrl-D leaves\n");
+  Offer(command.room.empty() ? settings_.FirstRequest(command.name)
+                             : settings_.JoinRequest(command.name, command.room));
+  PromptUnlessHolding();
 }
 
 void ReplSession::StartTour(const Tour& command) {
@@ -335,7 +513,7 @@ void ReplSession::StartTour(const Tour& command) {
            [this](const ::greeter::Tour::Step& step) { Print(std::string(step.heading) + "\n"); }),
        on_io([this](std::string_view, const greet::HelloReply& reply) {
          ++call_->replies;
-         Print(ReplyText(reply) + "\n");
+         Print(ReplyLines(reply));
        }),
        on_io([this](std::string_view, const grpc::Status& failure) {
          Print("  failed: " + StatusText(failure) + "\n");
@@ -362,13 +540,7 @@ void ReplSession::ShowStatus(std::chrono::steady_clock::time_point give_up) {
   }
   std::string text = channel ? ChannelzText(*channel)
                              : StatusRow("channel", target_ + " (channelz has no record of it)");
-  text += StatusRow("deadline", settings_.deadline ? FormatDuration(*settings_.deadline) : "none");
-  std::string headers;
-  for (const auto& [key, value] : settings_.metadata) {
-    headers += (headers.empty() ? "" : ", ") + key + ": " + value;
-  }
-  text += StatusRow("headers", headers.empty() ? "none" : headers);
-  Print(text);
+  Print(text + SettingsRows());
   mode_ = Mode::kCommand;
   Prompt();
 }

@@ -13,6 +13,7 @@
 #include "client/call_settings.h"
 #include "client/repl/command.h"
 #include "client/repl/console.h"
+#include "client/repl/room_members.h"
 #include "greet.grpc.pb.h"
 
 namespace greeter::repl {
@@ -29,7 +30,12 @@ class ReplSession {
   // Ctrl-C: cancels the call in progress, or clears the line being typed.
   void OnInterrupt();
   void OnConnectivity(grpc_connectivity_state state);
+  // Why the channel could not connect, when gRPC says (AskWhyCannotConnect).
+  void OnCannotConnect(const std::string& reason);
   void Quit();
+  // Prints the server's initial and trailing metadata after each call (--show-metadata, `set
+  // metadata on`).
+  void ShowMetadata(bool on) { show_metadata_ = on; }
   // The exit status a script earns: its first failure's, kUsageExitCode for a line that could
   // not be run, 64 + the code for a call that failed (as a one-shot command's); 0 for none.
   int exit_code() const { return exit_code_; }
@@ -47,9 +53,15 @@ class ReplSession {
     bool streamed_replies = false;
     uint64_t replies = 0;
     std::function<void()> cancel;
-    std::function<bool(std::string line)> send;  // collect and chat: a typed line
-    std::function<void()> close;                 // collect and chat: half-close
-    std::string room;                            // chat: the room, if any
+    // collect and chat: the request a typed line makes, and a way to queue a request that
+    // never waits: false when the call's queue is full (then on_room runs once it has room).
+    std::function<greet::HelloRequest(std::string line)> request_for;
+    std::function<bool(greet::HelloRequest& request, std::function<void()> on_room)> offer;
+    std::optional<greet::HelloRequest> held;  // a typed line's request, waiting for room
+    std::function<void()> close;              // collect and chat: half-close
+    std::string room;                         // chat: the room, if any
+    std::string name;                         // chat: who the user is in it
+    RoomMembers members;                      // chat in a room: who else is there
   };
 
   void Prompt();
@@ -65,6 +77,18 @@ class ReplSession {
   void StartChat(const Chat& command);
   void StartTour(const Tour& command);
   void ShowStatus(std::chrono::steady_clock::time_point give_up);
+  // set and unset of the test knobs and of metadata: what the setting now is, in words, or why
+  // it was refused.
+  struct KnobOutcome {
+    KnobOutcome(std::string words, bool refusal = false)
+        : text(std::move(words)), refused(refusal) {}
+    KnobOutcome(const char* words) : KnobOutcome(std::string(words)) {}
+    std::string text;
+    bool refused;
+  };
+  KnobOutcome ApplyKnob(const Command& command);
+  std::string SettingsRows() const;  // for status: deadline, headers, knobs
+  std::string ReplyLines(const greet::HelloReply& reply) const;
 
   ActiveCall& BeginCall(bool streamed_replies);
   CallHandlers HandlersFor(uint64_t id);
@@ -72,6 +96,11 @@ class ReplSession {
   void OnCallDone(uint64_t id, const grpc::Status& status);
   // Sends a typed line of a collect or chat, unless it is not UTF-8: `field` is what it is.
   void SendLine(std::string_view field, std::string line);
+  // Hands a request to the call, or holds it while the call's queue is full: the next line is
+  // not read until it has gone (so nothing on this thread ever waits for the network).
+  void Offer(greet::HelloRequest request);
+  void OnRoomToSend(uint64_t id);
+  void PromptUnlessHolding();
   void EndCall(const grpc::Status& status, bool cancelled_by_user);
   void Failed(int exit_code);  // remembers the first failure
 
@@ -87,12 +116,22 @@ class ReplSession {
   std::optional<ActiveCall> call_;
   uint64_t last_call_id_ = 0;
   bool quitting_ = false;
+  bool show_metadata_ = false;
   int exit_code_ = 0;
 
   asio::steady_timer status_timer_{io_};  // status: looking again until streams have ended
 
+  // What the connection has been, for notices that tell the truth: connected once the channel
+  // is ready; a loss only when connecting again fails (a server that closes idle connections
+  // leaves the channel idle, which is no loss).
   grpc_connectivity_state state_ = GRPC_CHANNEL_IDLE;
   bool was_ready_ = false;
+  bool said_cannot_connect_ = false;  // before the first connection
+  bool lost_ = false;                 // said "lost the connection"; not yet back
+  // Reconnect at once when the channel next goes idle, to find out whether the server is still
+  // there. Spent by one such reconnect; a call renews it. So a server that closes idle
+  // connections gets one reconnect, not one per idle period.
+  bool probe_when_idle_ = true;
 };
 
 }  // namespace greeter::repl

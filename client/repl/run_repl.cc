@@ -28,7 +28,7 @@ std::string HistoryFile() {
 }
 
 int RunRepl(const std::string& target, std::shared_ptr<grpc::Channel> channel,
-            const CallSettings& settings) {
+            const CallSettings& settings, bool show_metadata) {
   // Never destroyed: the threads that wait on stdin and on the channel may still post to it
   // while the process ends.
   static auto& io = *new asio::io_context;
@@ -41,6 +41,7 @@ int RunRepl(const std::string& target, std::shared_ptr<grpc::Channel> channel,
     console = std::make_unique<PipedConsole>(io, std::cin);
   }
   ReplSession session(io, channel, target, settings, *console, [] { io.stop(); });
+  session.ShowMetadata(show_metadata);
 
   // Ctrl-C belongs to the session (it cancels a call); SIGTERM and SIGHUP end it cleanly, so
   // the terminal is restored whichever way the client goes.

@@ -13,8 +13,9 @@ namespace greeter::repl {
 // returns the exit status: 0 at a terminal; for a script, its first failure's (2 for a line it
 // could not run, 64 + the code for a failed call), 0 if none. A terminal gets line editing,
 // history and a live prompt; anything else is read as a script, quietly and deterministically.
+// `show_metadata` starts it with `set metadata on` (--show-metadata).
 int RunRepl(const std::string& target, std::shared_ptr<grpc::Channel> channel,
-            const CallSettings& settings);
+            const CallSettings& settings, bool show_metadata);
 
 // $XDG_STATE_HOME/greeter/history, else ~/.local/state/greeter/history; empty without a home.
 std::string HistoryFile();

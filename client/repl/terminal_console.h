@@ -2,7 +2,9 @@
 
 #include <asio/io_context.hpp>
 #include <asio/posix/stream_descriptor.hpp>
+#include <asio/signal_set.hpp>
 #include <string>
+#include <vector>
 
 #include "client/repl/console.h"
 
@@ -12,7 +14,9 @@ namespace greeter::repl {
 // of commands. stdin is one more descriptor on the io_context: when it is readable, libedit
 // takes the keys. Printing clears the prompt line, prints, and lets libedit draw the prompt and
 // the half-typed line again, so output arriving while someone types never garbles their line.
-// The terminal is restored when this is destroyed, also on the way out of an error.
+// The history file is shared by every session of the user: each adds its own commands to it.
+// The terminal is restored when this is destroyed, also on the way out of an error, and
+// while the client is stopped (Ctrl-Z): fg gives libedit its modes back and redraws the line.
 class TerminalConsole final : public Console {
  public:
   TerminalConsole(asio::io_context& io, std::string history_file);
@@ -29,12 +33,21 @@ class TerminalConsole final : public Console {
   static char** Complete(const char* word, int start, int end);  // Tab
   void WaitForKeys();
   void StopReading();
+  void SaveHistory();
+  void WaitForJobControl();
+  void OnSuspend();   // Ctrl-Z
+  void OnContinue();  // fg
 
+  const int stdin_flags_;  // as the shell left them, restored on the way out
   asio::posix::stream_descriptor input_;
+  asio::signal_set suspend_;
+  asio::signal_set continue_;
   std::string history_file_;
+  std::vector<std::string> new_history_;  // this session's commands, for SaveHistory to add
   std::string prompt_;
   LineKind kind_ = LineKind::kCommand;
   bool reading_ = false;
+  bool waiting_ = false;  // for keys: one wait at a time
 };
 
 }  // namespace greeter::repl
