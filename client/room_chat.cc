@@ -98,14 +98,28 @@ void RoomChat::SendPending() {
   if (sending_pending_) return;
   sending_pending_ = true;
   while (!pending_.empty() && welcomed_) {
-    auto request = std::move(pending_.front());
-    pending_.pop_front();
     auto call = call_;
+    greet::HelloRequest& next = pending_.front();  // a deque's elements stay where they are
     lock.unlock();
-    call->Send(std::move(request));
+    // Never waits: SendPending runs on gRPC's threads. A full queue calls back when it has room.
+    const auto offer = call->TrySend(next, [weak = weak_from_this()] {
+      if (auto self = weak.lock()) self->SendPending();
+    });
     lock.lock();
+    if (offer == BidiCall::Offer::kFull) {
+      sending_pending_ = false;
+      return;
+    }
+    pending_.pop_front();
   }
   sending_pending_ = false;
+  if (on_pending_room_ && pending_.size() < kMostPendingTexts) {
+    auto on_room = std::move(on_pending_room_);
+    on_pending_room_ = nullptr;
+    lock.unlock();
+    on_room();
+    lock.lock();
+  }
   if (pending_.empty() && closed_ && welcomed_ && call_) {
     auto call = call_;
     lock.unlock();
@@ -126,6 +140,24 @@ bool RoomChat::Send(greet::HelloRequest request) {
   auto call = call_;
   lock.unlock();
   return call->Send(std::move(request));
+}
+
+BidiCall::Offer RoomChat::TrySend(greet::HelloRequest& request, std::function<void()> on_room) {
+  std::unique_lock lock(mutex_);
+  if (done_ || closed_) return BidiCall::Offer::kClosed;
+  if (welcomed_ && !sending_pending_ && pending_.empty()) {
+    auto call = call_;
+    lock.unlock();
+    return call->TrySend(request, std::move(on_room));
+  }
+  if (pending_.size() >= kMostPendingTexts) {  // the room has been away for long
+    on_pending_room_ = std::move(on_room);
+    return BidiCall::Offer::kFull;
+  }
+  pending_.push_back(std::move(request));
+  lock.unlock();
+  SendPending();
+  return BidiCall::Offer::kQueued;
 }
 
 void RoomChat::Close() {

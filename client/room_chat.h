@@ -38,8 +38,12 @@ class RoomChat : public std::enable_shared_from_this<RoomChat> {
                                          std::shared_ptr<grpc::Channel> channel,
                                          CallSettings settings, std::string name, std::string room,
                                          Handlers handlers);
-  // A later request (what to say). False once the chat is over.
+  // A later request (what to say), waiting while the call's send queue is full (for a thread of
+  // its own that reads input). False once the chat is over.
   bool Send(greet::HelloRequest request);
+  // The same without waiting, for an event loop (BidiCall::TrySend): kFull keeps `request`
+  // and calls `on_room` once it may be offered again.
+  BidiCall::Offer TrySend(greet::HelloRequest& request, std::function<void()> on_room);
   // Half-closes: the chat ends when the server has finished it.
   void Close();
   void Cancel();
@@ -66,6 +70,7 @@ class RoomChat : public std::enable_shared_from_this<RoomChat> {
   bool rejoining_ = false;  // a resume is under way
   bool sending_pending_ = false;
   std::deque<greet::HelloRequest> pending_;  // said while rejoining
+  std::function<void()> on_pending_room_;    // a TrySend turned away by a full pending_
   bool closed_ = false, cancelled_ = false, done_ = false;
   std::optional<uint32_t> last_sequence_;  // of the events delivered
   uint64_t epoch_ = 0;

@@ -348,6 +348,24 @@ TEST_F(ReplTerminal, KeysTypedWhileACallRunsReachTheNextPromptCtrlDIncluded) {
   EXPECT_EQ(client->Wait(5s), 0) << client->output();
 }
 
+TEST_F(ReplTerminal, AChatInARoomRejoinsByItselfAcrossAServerRestart) {
+  auto server = std::make_unique<TestServer>();
+  const int port = server->port();
+  auto client = StartClient(server->target());
+  client->Type("chat Bob lobby\r");
+  ASSERT_TRUE(client->WaitFor("welcome to lobby", 5s)) << client->output();
+
+  server.reset();  // the room ends UNAVAILABLE: the server is shutting down
+  EXPECT_TRUE(client->WaitFor("rejoining lobby", 10s)) << client->output();
+  server = std::make_unique<TestServer>(ServerLimits{}, port);
+  ASSERT_TRUE(client->WaitFor("welcome back to lobby", 40s)) << client->output();
+  EXPECT_TRUE(client->WaitFor("its history is lost", 5s)) << client->output();
+  client->Type("still here\r");  // said on the rejoined call
+  EXPECT_TRUE(client->WaitFor("Bob: still here", 5s)) << client->output();
+  client->Type("/leave\r");
+  EXPECT_TRUE(client->WaitFor(kReadyPrompt, 5s)) << client->output();
+}
+
 TEST_F(ReplTerminal, ServerRestartIsNoticedAndTheChannelReconnectsKeepingTheTypedLine) {
   auto server = std::make_unique<TestServer>();
   const int port = server->port();

@@ -12,6 +12,7 @@
 #include "client/repl/call_summary.h"
 #include "client/repl/connection_watcher.h"
 #include "client/reply_printer.h"
+#include "client/room_chat.h"
 #include "client/server_stream_call.h"
 #include "client/status_row.h"
 #include "client/tour.h"
@@ -474,6 +475,10 @@ void ReplSession::StartCollect() {
 }
 
 void ReplSession::StartChat(const Chat& command) {
+  if (!command.room.empty()) {
+    StartRoomChat(command);
+    return;
+  }
   ActiveCall& call = BeginCall(true);
   auto chat = BidiCall::Start(*stub_, settings_, HandlersFor(call.id));
   call.cancel = [chat] { chat->Cancel(); };
@@ -494,6 +499,33 @@ void ReplSession::StartChat(const Chat& command) {
                                     "; /who lists who is here; /leave or Ctrl-D leaves\n");
   Offer(command.room.empty() ? settings_.FirstRequest(command.name)
                              : settings_.JoinRequest(command.name, command.room));
+  PromptUnlessHolding();
+}
+
+// A chat in a room rejoins by itself after a lost connection (RoomChat), saying so.
+void ReplSession::StartRoomChat(const Chat& command) {
+  ActiveCall& call = BeginCall(true);
+  const uint64_t id = call.id;
+  auto handlers = HandlersFor(id);
+  auto chat = RoomChat::Start(*stub_, channel_, settings_, command.name, command.room,
+                              {handlers.on_reply,
+                               [this, id](const std::string& note) {
+                                 asio::post(io_, [this, id, note] {
+                                   if (call_ && call_->id == id) Print(note + "\n");
+                                 });
+                               },
+                               handlers.on_done});
+  call.cancel = [chat] { chat->Cancel(); };
+  call.room = command.room;
+  call.name = command.name;
+  call.request_for = [](std::string line) { return CallSettings::SayRequest(std::move(line)); };
+  call.offer = [chat](greet::HelloRequest& request, std::function<void()> on_room) {
+    return chat->TrySend(request, std::move(on_room)) != BidiCall::Offer::kFull;
+  };
+  call.close = [chat] { chat->Close(); };
+  mode_ = Mode::kChat;
+  Notice("each line is said to " + command.room +
+         "; /who lists who is here; /leave or Ctrl-D leaves\n");
   PromptUnlessHolding();
 }
 

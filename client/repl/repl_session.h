@@ -102,6 +102,7 @@ class ReplSession {
   void OnRoomToSend(uint64_t id);
   void PromptUnlessHolding();
   void EndCall(const grpc::Status& status, bool cancelled_by_user);
+  void StartRoomChat(const Chat& command);
   void Failed(int exit_code);  // remembers the first failure
 
   asio::io_context& io_;
