@@ -542,6 +542,8 @@ TEST_F(ResumeAfterALostConnection, EveryEventMissedIsReplayedInOrderThenTheLiveO
   const auto read = Rejoin(*stream, "Bob", "lobby", last_seen, epoch);
   ASSERT_EQ(read.size(), 5u);  // Bob's own LEFT, three texts, the WELCOME
   for (size_t i = 0; i < 4; ++i) EXPECT_EQ(read[i].room_sequence(), last_seen + 1 + i);
+  // `sequence` stays the position in this member's own stream, the WELCOME included.
+  for (size_t i = 0; i < read.size(); ++i) EXPECT_EQ(read[i].sequence(), i + 1);
   EXPECT_EQ(read[0].event(), greet::LEFT);
   EXPECT_EQ(read[3].text(), "while away 3");
   const auto& welcome = read[4];
@@ -554,6 +556,7 @@ TEST_F(ResumeAfterALostConnection, EveryEventMissedIsReplayedInOrderThenTheLiveO
   ASSERT_TRUE(stream->Read(&live));
   EXPECT_EQ(live.text(), "live");
   EXPECT_EQ(live.room_sequence(), last_seen + 6);  // no gap, no duplicate
+  EXPECT_EQ(live.sequence(), 6u);
   context.TryCancel();
 }
 
