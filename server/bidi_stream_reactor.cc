@@ -161,7 +161,7 @@ void BidiStreamReactor::Perform(const RoomAction& action) {
 
 void BidiStreamReactor::ClearQueue() {
   replies_.clear();
-  events_.clear();
+  if (events_) events_->clear();
   queued_bytes_ = 0;
   texts_queued_ = presence_queued_ = 0;
 }
@@ -176,7 +176,7 @@ bool BidiStreamReactor::Enqueue(const SharedRoomEvent& event, bool replayed) {
   std::lock_guard lock(mutex_);
   if (finished_ || call_dead_ || !in_room_) return true;  // on its way out already
   if (replayed) {
-    events_.push_back({event, ++replies_made_, false});
+    Events().push_back({event, ++replies_made_, false});
     return true;
   }
   const bool text = event->is_text();
@@ -194,7 +194,7 @@ bool BidiStreamReactor::Enqueue(const SharedRoomEvent& event, bool replayed) {
     return false;
   }
   ++(text ? texts_queued_ : presence_queued_);
-  events_.push_back({event, ++replies_made_, true});
+  Events().push_back({event, ++replies_made_, true});
   return true;
 }
 
@@ -273,16 +273,16 @@ void BidiStreamReactor::CancelStuckWrite() {
 BidiStreamReactor::NextSteps BidiStreamReactor::Advance() {
   NextSteps steps;
   if (finished_) return steps;
-  if (!write_in_flight_ && (!replies_.empty() || !events_.empty())) {
+  if (!write_in_flight_ && (!replies_.empty() || HasEvents())) {
     if (!first_reply_delayed_ && knobs_.first_reply_delay.count() > 0) {
       first_reply_delayed_ = true;
       write_in_flight_ = steps.wait_first_reply_delay = true;  // the write slot waits
     } else {
-      if (!events_.empty()) {  // a room's: its bytes are shared, the sequence this member's
-        const QueuedEvent& next = events_.front();
+      if (HasEvents()) {  // a room's: its bytes are shared, the sequence this member's
+        const QueuedEvent& next = events_->front();
         reply_bytes_ = next.event->WireFor(next.sequence);
         if (next.counted) --(next.event->is_text() ? texts_queued_ : presence_queued_);
-        events_.pop_front();
+        events_->pop_front();
         steps.write_serialized = true;
       } else {
         QueuedReply& next = replies_.front();
@@ -318,7 +318,7 @@ BidiStreamReactor::NextSteps BidiStreamReactor::Advance() {
   const bool reads_settled =
       !read_in_flight_ || (room_mode && reads_starting_ == 0 && refusal_ && !call_dead_);
   if (reading_ended && reads_settled && !write_in_flight_ && !cancelling_ && replies_.empty() &&
-      events_.empty()) {
+      !HasEvents()) {
     finished_ = true;
     steps.finish = call_dead_ ? grpc::Status::CANCELLED : refusal_.value_or(grpc::Status::OK);
   }

@@ -115,8 +115,12 @@ class BidiStreamReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer,
 
   std::mutex mutex_;
   std::deque<QueuedReply> replies_;
-  std::deque<QueuedEvent> events_;  // room mode
-  size_t queued_bytes_ = 0;         // of replies_, against limits_.max_call_reply_memory_bytes
+  // Room mode only, made at the first event: an empty std::deque already holds over half a
+  // KiB, which every plain bidi stream would carry.
+  std::optional<std::deque<QueuedEvent>> events_;
+  std::deque<QueuedEvent>& Events() { return events_ ? *events_ : events_.emplace(); }
+  bool HasEvents() const { return events_ && !events_->empty(); }
+  size_t queued_bytes_ = 0;  // of replies_, against limits_.max_call_reply_memory_bytes
   uint32_t replies_made_ = 0;
   CallKnobs knobs_;  // from the first request
   bool first_reply_delayed_ = false;
