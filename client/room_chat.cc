@@ -16,7 +16,8 @@ constexpr std::chrono::milliseconds kLongestRetryWait{5000};
 std::string RejoinNote(const greet::HelloReply& welcome) {
   if (welcome.history_lost()) {
     return "rejoined " + welcome.room() +
-           "; its history is lost (the server restarted, or everyone had left): what was said "
+           "; its history is lost (the server restarted, or the room was emptied and replaced): "
+           "what was said "
            "while you were away is unknown";
   }
   std::string note = "rejoined " + welcome.room() + ": " +
