@@ -55,6 +55,8 @@ void RoomChat::Join() {
   greet::HelloRequest join = settings_.JoinRequest(name_, room_);
   {
     std::lock_guard lock(mutex_);
+    waiting_to_rejoin_ = false;
+    if (done_) return;  // cancelled while waiting to rejoin
     if (last_sequence_) {
       join.set_resume_after(*last_sequence_);
       join.set_resume_epoch(epoch_);
@@ -175,7 +177,12 @@ void RoomChat::Cancel() {
   cancelled_ = true;
   cancel_requested_.notify_all();
   auto call = call_;
+  const bool no_call = waiting_to_rejoin_;  // between calls: nothing of gRPC's will end it
   lock.unlock();
+  if (no_call) {
+    Finish({grpc::StatusCode::CANCELLED, "cancelled while rejoining " + room_});
+    return;
+  }
   if (call) call->Cancel();
 }
 
@@ -190,6 +197,7 @@ void RoomChat::OnCallDone(const grpc::Status& status) {
              !cancelled_ && !closed_;
     if (rejoin) {
       rejoining_ = true;
+      waiting_to_rejoin_ = true;
       welcomed_ = false;
       // The first retry at once; then, while the joins fail (a server still shutting down is
       // still connected), each waits twice as long, up to kLongestRetryWait.
@@ -217,6 +225,10 @@ void RoomChat::OnCallDone(const grpc::Status& status) {
       }
     }
     if (!self->channel_->WaitForConnected(std::chrono::system_clock::now() + kReconnectWait)) {
+      {
+        std::lock_guard lock(self->mutex_);
+        if (self->done_) return;  // cancelled meanwhile: its end has been reported
+      }
       if (self->handlers_.on_note) {
         self->handlers_.on_note("could not reconnect to rejoin " + self->room_ + " within " +
                                 std::to_string(kReconnectWait.count()) + " s");

@@ -66,8 +66,9 @@ class RoomChat : public std::enable_shared_from_this<RoomChat> {
 
   std::mutex mutex_;
   std::shared_ptr<BidiCall> call_;
-  bool welcomed_ = false;   // the current call has had its WELCOME: texts go straight out
-  bool rejoining_ = false;  // a resume is under way
+  bool welcomed_ = false;           // the current call has had its WELCOME: texts go straight out
+  bool rejoining_ = false;          // a resume is under way
+  bool waiting_to_rejoin_ = false;  // no call: waiting for the channel before the next
   bool sending_pending_ = false;
   std::deque<greet::HelloRequest> pending_;  // said while rejoining
   std::function<void()> on_pending_room_;    // a TrySend turned away by a full pending_

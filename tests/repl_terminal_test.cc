@@ -348,6 +348,19 @@ TEST_F(ReplTerminal, KeysTypedWhileACallRunsReachTheNextPromptCtrlDIncluded) {
   EXPECT_EQ(client->Wait(5s), 0) << client->output();
 }
 
+TEST_F(ReplTerminal, CtrlCWhileAChatWaitsToRejoinEndsItAtOnce) {
+  auto server = std::make_unique<TestServer>();
+  auto client = StartClient(server->target());
+  client->Type("chat Bob lobby\r");
+  ASSERT_TRUE(client->WaitFor("welcome to lobby", 5s)) << client->output();
+  server.reset();  // and it does not come back
+  ASSERT_TRUE(client->WaitFor("rejoining lobby", 10s)) << client->output();
+  client->Type(kCtrlC);
+  EXPECT_TRUE(client->WaitFor("CANCELLED by Ctrl-C", 3s)) << client->output();
+  EXPECT_TRUE(client->WaitFor("greeter ", 3s)) << "not back at the command prompt:\n"
+                                               << client->output();
+}
+
 TEST_F(ReplTerminal, AChatInARoomRejoinsByItselfAcrossAServerRestart) {
   auto server = std::make_unique<TestServer>();
   const int port = server->port();
