@@ -3,10 +3,12 @@
 
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <iostream>
+#include <memory>
 
 #include "client/channel.h"
 #include "client/client_flags.h"
@@ -120,13 +122,36 @@ int main(int argc, char** argv) {
         "client");
   }
 
-  // One channel for the whole process: every call below is a stream on its connection.
+  if (interactive && !flags.frames.empty()) {
+    return refuse("--frames goes with the one-shot commands, not the interactive client");
+  }
+
+  // One channel for the whole process: every call below is a stream on its connection. With
+  // --frames it goes through the wire view's relay, which prints every frame on stderr.
+  std::unique_ptr<greeter::wire::WireView> wire_view;
   std::shared_ptr<grpc::Channel> channel;
   try {
-    channel = greeter::CreateGreeterChannel(flags);
-  } catch (const std::exception& tls_error) {
-    return refuse(tls_error.what());
+    if (!flags.frames.empty()) {
+      wire_view = std::make_unique<greeter::wire::WireView>(
+          flags.target, *greeter::wire::ParseFrameFormat(flags.frames), isatty(STDERR_FILENO) == 1,
+          [](const std::string& line) { std::cerr << line + "\n"
+                                                  << std::flush; });
+    }
+    channel = greeter::CreateGreeterChannel(flags, wire_view.get());
+  } catch (const std::exception& failure) {
+    return refuse(failure.what());
   }
+  // channelz names the channel by what it connects to: the relay, when the view is on.
+  const std::string channel_target = wire_view ? wire_view->address() : flags.target;
+  // The frames still passing are printed before the process ends: with the channel gone, its
+  // connections close, and the relay has decoded all they carried.
+  const auto finish = [&](int exit_code) {
+    if (wire_view) {
+      channel.reset();
+      wire_view->WaitForConnectionsClosed(std::chrono::seconds(2));
+    }
+    return exit_code;
+  };
 
   if (app.get_subcommands().empty() || *repl_command) {
     const int exit_code = greeter::repl::RunRepl(flags.target, channel, settings);
@@ -135,11 +160,12 @@ int main(int argc, char** argv) {
 
   if (*health) {
     const auto timeout = settings.deadline.value_or(std::chrono::seconds(5));
-    return greeter::RunHealthCheck(channel, health_service, timeout, std::cout, std::cerr);
+    return finish(greeter::RunHealthCheck(channel, health_service, timeout, std::cout, std::cerr));
   }
   if (*status_command) {
     const auto timeout = settings.deadline.value_or(std::chrono::seconds(5));
-    return greeter::RunStatus(*channel, flags.target, flags.json, timeout, std::cout, std::cerr);
+    return finish(
+        greeter::RunStatus(*channel, channel_target, flags.json, timeout, std::cout, std::cerr));
   }
   auto stub = greet::Greeter::NewStub(channel);
   greeter::ReplyPrinter printer(std::cout, flags.json);
@@ -164,8 +190,10 @@ int main(int argc, char** argv) {
     std::_Exit(greeter::kUsageExitCode);
   }
   if (!status.ok()) std::cerr << "greeter-client: " << greeter::StatusText(status) << "\n";
-  if (flags.show_status) greeter::PrintChannelStatus(flags.target, flags.json, std::cout);
+  if (flags.show_status) greeter::PrintChannelStatus(channel_target, flags.json, std::cout);
   std::cout.flush();
+  stub.reset();
+  const int exit_code = finish(greeter::ExitCodeFor(status));
   // chat may leave a thread blocked reading stdin: end the process without waiting for it.
-  std::_Exit(greeter::ExitCodeFor(status));
+  std::_Exit(exit_code);
 }

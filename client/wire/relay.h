@@ -1,0 +1,46 @@
+#pragma once
+
+#include <asio.hpp>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "client/wire/wire_observer.h"
+
+namespace greeter::wire {
+
+// An in-process relay between the client's channel and the real target: gRPC connects to it on
+// 127.0.0.1 (a port of its own, picked by the kernel), and every byte is copied unchanged, both
+// ways, to a connection of its own to the target, while a FrameDecoder per connection watches
+// them pass. Each connection gRPC makes (reconnects too) gets its own connection to the target.
+//
+// Memory is bounded: each direction has one read buffer, and the next read starts only once
+// the last one was written on, so a slow side holds the other back (TCP's own backpressure)
+// instead of growing a queue.
+class WireRelay {
+ public:
+  // Listens at once; `target` is HOST:PORT (also "dns:///HOST:PORT", "[v6]:PORT"). Throws
+  // std::runtime_error when it cannot listen or cannot read the target.
+  WireRelay(const std::string& target, WireObserver& observer);
+  ~WireRelay();  // closes every connection and stops the relay's thread
+  WireRelay(const WireRelay&) = delete;
+  WireRelay& operator=(const WireRelay&) = delete;
+
+  // Where gRPC connects: "127.0.0.1:PORT".
+  std::string address() const;
+
+  static constexpr size_t kReadBufferBytes = 64 * 1024;
+
+ private:
+  class Connection;
+  void Accept();
+
+  std::string target_, host_, port_;
+  WireObserver& observer_;
+  asio::io_context io_;
+  asio::ip::tcp::acceptor acceptor_;
+  int connections_ = 0;
+  std::thread thread_;
+};
+
+}  // namespace greeter::wire

@@ -1,0 +1,37 @@
+#include "client/wire/wire_view.h"
+
+namespace greeter::wire {
+
+WireView::WireView(const std::string& target, FrameFormat format, bool colour,
+                   FramePrinter::LineSink sink)
+    : printer_(format, colour, std::move(sink)), relay_(target, *this) {}
+
+void WireView::WaitForConnectionsClosed(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mutex_);
+  closed_.wait_for(lock, timeout, [this] { return open_connections_ == 0; });
+}
+
+void WireView::OnConnectionOpened(int connection, const std::string& target) {
+  {
+    std::lock_guard lock(mutex_);
+    ++open_connections_;
+  }
+  printer_.OnConnectionOpened(connection, target);
+}
+
+void WireView::OnFrame(int connection, const Frame& frame) { printer_.OnFrame(connection, frame); }
+
+void WireView::OnConnectionClosed(int connection, double t_ms, const std::string& why) {
+  printer_.OnConnectionClosed(connection, t_ms, why);
+  std::lock_guard lock(mutex_);
+  --open_connections_;
+  closed_.notify_all();
+}
+
+std::optional<FrameFormat> ParseFrameFormat(const std::string& text) {
+  if (text == "text") return FrameFormat::kText;
+  if (text == "json") return FrameFormat::kJson;
+  return std::nullopt;
+}
+
+}  // namespace greeter::wire

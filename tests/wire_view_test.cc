@@ -1,0 +1,225 @@
+// greeter-client --frames=json against a real server: the frames each call shape puts on the
+// one connection, as the view reports them, through the real binary.
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "tests/support/child_process.h"
+#include "tests/support/test_server.h"
+
+namespace greeter::testing {
+namespace {
+
+using nlohmann::json;
+
+class WireView : public ::testing::Test {
+ protected:
+  // Runs the client with --frames=json; the frame objects it printed on stderr, in order.
+  std::vector<json> Frames(std::vector<std::string> args, const std::string& input = "") {
+    args.insert(args.begin(), {GREETER_CLIENT_BIN, "--target", server_.target(), "--frames=json"});
+    run_ = RunProgram(args, input);
+    std::vector<json> frames;
+    std::istringstream lines(run_.err);
+    for (std::string line; std::getline(lines, line);) {
+      if (line.starts_with("greeter-client: ")) continue;  // the tool's own lines
+      json object = json::parse(line, nullptr, false);
+      EXPECT_FALSE(object.is_discarded()) << "not JSON: " << line;
+      if (object.contains("type")) frames.push_back(std::move(object));
+    }
+    return frames;
+  }
+
+  // The frames of `type` going `dir`, on `stream` when given.
+  static std::vector<json> Only(const std::vector<json>& frames, const std::string& dir,
+                                const std::string& type, std::optional<uint32_t> stream = {}) {
+    std::vector<json> picked;
+    for (const auto& frame : frames) {
+      if (frame["dir"] == dir && frame["type"] == type && (!stream || frame["stream"] == *stream)) {
+        picked.push_back(frame);
+      }
+    }
+    return picked;
+  }
+
+  static std::string Header(const json& frame, const std::string& name) {
+    for (const auto& pair : frame["headers"]) {
+      if (pair[0] == name) return pair[1];
+    }
+    return "(absent)";
+  }
+
+  static bool HasFlag(const json& frame, const std::string& flag) {
+    for (const auto& name : frame["flags"]) {
+      if (name == flag) return true;
+    }
+    return false;
+  }
+
+  TestServer server_;
+  RunResult run_;
+};
+
+TEST_F(WireView, AUnaryCallIsRequestHeadersDataWithHalfCloseThenHeadersDataTrailers) {
+  const auto frames = Frames({"hello", "A"});
+  ASSERT_EQ(run_.exit_code, 0) << run_.err;
+  EXPECT_EQ(run_.out, "Hello A\n");  // replies on stdout as always
+  ASSERT_FALSE(frames.empty()) << run_.err;
+  // The client's first bytes are its preface (the server may send its SETTINGS before those
+  // arrive: the relay connects to it first).
+  EXPECT_EQ(Only(frames, "sent", "PREFACE").size(), 1u);
+  for (const auto& frame : frames) {
+    if (frame["dir"] == "sent") {
+      EXPECT_EQ(frame["type"], "PREFACE");
+      break;
+    }
+  }
+  for (const auto& frame : frames) {
+    for (const char* key : {"t_ms", "dir", "type", "stream", "flags", "length"}) {
+      EXPECT_TRUE(frame.contains(key)) << key << " missing in " << frame.dump();
+    }
+  }
+
+  const auto request = Only(frames, "sent", "HEADERS", 1);
+  ASSERT_EQ(request.size(), 1u) << run_.err;
+  EXPECT_EQ(request[0]["role"], "request headers");
+  EXPECT_EQ(Header(request[0], ":path"), "/greet.Greeter/SayHello");
+  EXPECT_EQ(Header(request[0], ":method"), "POST");
+  EXPECT_EQ(Header(request[0], ":authority"), server_.target());  // as without the relay
+
+  const auto sent_data = Only(frames, "sent", "DATA", 1);
+  ASSERT_EQ(sent_data.size(), 1u) << run_.err;
+  EXPECT_TRUE(HasFlag(sent_data[0], "END_STREAM"));
+  ASSERT_EQ(sent_data[0]["messages"].size(), 1u);
+  EXPECT_EQ(sent_data[0]["messages"][0]["type"], "greet.HelloRequest");
+  EXPECT_EQ(sent_data[0]["messages"][0]["message"]["name"], "A");
+
+  const auto response = Only(frames, "received", "HEADERS", 1);
+  ASSERT_EQ(response.size(), 2u) << run_.err;
+  EXPECT_EQ(response[0]["role"], "response headers");
+  EXPECT_EQ(Header(response[0], ":status"), "200");
+  EXPECT_EQ(response[1]["role"], "trailers");
+  EXPECT_TRUE(HasFlag(response[1], "END_STREAM"));
+  EXPECT_EQ(Header(response[1], "grpc-status"), "0");
+  EXPECT_EQ(response[1]["grpc_status"], "OK");
+
+  const auto received_data = Only(frames, "received", "DATA", 1);
+  ASSERT_EQ(received_data.size(), 1u) << run_.err;
+  EXPECT_EQ(received_data[0]["messages"][0]["type"], "greet.HelloReply");
+  EXPECT_EQ(received_data[0]["messages"][0]["message"]["message"], "Hello A");
+
+  // In that order on the wire: request headers, request data, response headers, data, trailers.
+  std::vector<std::string> order;
+  for (const auto& frame : frames) {
+    if (frame["stream"] == 1)
+      order.push_back(frame["dir"].get<std::string>() + " " + frame["type"].get<std::string>());
+  }
+  EXPECT_THAT(order, ::testing::IsSupersetOf(
+                         {"sent HEADERS", "sent DATA", "received HEADERS", "received DATA"}));
+  const auto first = [&order](const std::string& what) {
+    return std::find(order.begin(), order.end(), what) - order.begin();
+  };
+  EXPECT_LT(first("sent HEADERS"), first("sent DATA"));
+  EXPECT_LT(first("sent DATA"), first("received HEADERS"));
+  EXPECT_LT(first("received HEADERS"), first("received DATA"));
+
+  // Both sides' SETTINGS, each acknowledged.
+  EXPECT_FALSE(Only(frames, "sent", "SETTINGS").empty());
+  EXPECT_FALSE(Only(frames, "received", "SETTINGS").empty());
+}
+
+TEST_F(WireView, TheTourRunsItsFourCallsOnStreamsOneThreeFiveSevenOfOneConnection) {
+  const auto frames = Frames({"tour", "Ada"});
+  ASSERT_EQ(run_.exit_code, 0) << run_.err;
+  std::vector<uint32_t> streams;
+  std::vector<std::string> paths;
+  std::set<int> connections;
+  for (const auto& frame : Only(frames, "sent", "HEADERS")) {
+    streams.push_back(frame["stream"]);
+    paths.push_back(Header(frame, ":path"));
+  }
+  for (const auto& frame : frames) connections.insert(frame["connection"].get<int>());
+  EXPECT_THAT(streams, ::testing::ElementsAre(1, 3, 5, 7));
+  EXPECT_THAT(paths, ::testing::ElementsAre("/greet.Greeter/SayHello",
+                                            "/greet.Greeter/SayHelloServerStream",
+                                            "/greet.Greeter/SayHelloClientStream",
+                                            "/greet.Greeter/SayHelloBidiStream"));
+  EXPECT_EQ(connections, std::set<int>{1});
+}
+
+TEST_F(WireView, APassedDeadlineSendsRstStreamCancel) {
+  const auto frames =
+      Frames({"--deadline", "50ms", "stream", "A", "--count", "5", "--interval", "1s"});
+  EXPECT_EQ(run_.exit_code, 64 + 4) << run_.err;
+  const auto resets = Only(frames, "sent", "RST_STREAM", 1);
+  ASSERT_EQ(resets.size(), 1u) << run_.err;
+  EXPECT_EQ(resets[0]["error_code"], "CANCEL");
+  // The one reply that came before the deadline, and no trailers from the server.
+  EXPECT_EQ(Only(frames, "received", "DATA", 1).size(), 1u);
+}
+
+TEST_F(WireView, AFailedCallsTrailersCarryItsCodeAndMessageIntact) {
+  const auto frames = Frames({"--fail", "ABORTED:tab\tand \xc3\xa9", "hello", "A"});
+  EXPECT_EQ(run_.exit_code, 64 + 10) << run_.err;
+  const auto received = Only(frames, "received", "HEADERS", 1);
+  ASSERT_EQ(received.size(), 1u) << run_.err;
+  EXPECT_EQ(received[0]["role"], "trailers-only response");
+  EXPECT_EQ(Header(received[0], "grpc-status"), "10");
+  EXPECT_EQ(received[0]["grpc_status"], "ABORTED");
+  EXPECT_EQ(received[0]["grpc_message"], "tab\tand \xc3\xa9");
+}
+
+TEST_F(WireView, EachStreamIsSummedUpAsItEnds) {
+  Frames({"collect", "Ada", "Grace"});
+  ASSERT_EQ(run_.exit_code, 0) << run_.err;
+  std::vector<json> summaries;
+  std::istringstream lines(run_.err);
+  for (std::string line; std::getline(lines, line);) {
+    const json object = json::parse(line, nullptr, false);
+    if (!object.is_discarded() && object.value("event", "") == "stream ended") {
+      summaries.push_back(object);
+    }
+  }
+  ASSERT_EQ(summaries.size(), 1u) << run_.err;
+  EXPECT_EQ(summaries[0]["stream"], 1);
+  EXPECT_EQ(summaries[0]["method"], "/greet.Greeter/SayHelloClientStream");
+  EXPECT_EQ(summaries[0]["ended"], "OK");
+  EXPECT_EQ(summaries[0]["client_half_closed"], true);
+  EXPECT_EQ(summaries[0]["sent"]["messages"], 2);
+  EXPECT_EQ(summaries[0]["received"]["messages"], 1);
+}
+
+TEST_F(WireView, TheTextViewIsALinePerFrameWithTheCallDecoded) {
+  const auto run =
+      RunProgram({GREETER_CLIENT_BIN, "--target", server_.target(), "--frames", "hello", "A"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.out, "Hello A\n");
+  EXPECT_THAT(run.err, ::testing::HasSubstr("→ HEADERS stream=1 [END_HEADERS] len="));
+  EXPECT_THAT(run.err, ::testing::HasSubstr("request headers: :path /greet.Greeter/SayHello, "
+                                            ":authority " +
+                                            server_.target() + ", :method POST"));
+  EXPECT_THAT(run.err,
+              ::testing::HasSubstr("greet.HelloRequest {name: \"A\"}, END_STREAM (half-close)"));
+  EXPECT_THAT(run.err, ::testing::HasSubstr("greet.HelloReply {message: \"Hello A\"}"));
+  EXPECT_THAT(run.err, ::testing::HasSubstr("trailers: grpc-status OK (0)"));
+  EXPECT_THAT(run.err, ::testing::HasSubstr("── stream 1 /greet.Greeter/SayHello ended OK: sent "));
+  EXPECT_EQ(run.err.find("\x1b["), std::string::npos);  // no colour into a pipe
+}
+
+TEST_F(WireView, WithTheViewOffNothingIsPrintedOnStderr) {
+  const auto run = RunProgram({GREETER_CLIENT_BIN, "--target", server_.target(), "hello", "A"});
+  EXPECT_EQ(run.exit_code, 0);
+  EXPECT_EQ(run.err, "");
+}
+
+TEST_F(WireView, AFormatOtherThanTextOrJsonIsRefused) {
+  const auto run =
+      RunProgram({GREETER_CLIENT_BIN, "--target", server_.target(), "--frames=xml", "hello", "A"});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_EQ(run.err, "greeter-client: --frames: text or json, got xml\n");
+}
+
+}  // namespace
+}  // namespace greeter::testing
