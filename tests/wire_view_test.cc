@@ -169,6 +169,16 @@ TEST_F(WireView, AFailedCallsTrailersCarryItsCodeAndMessageIntact) {
   EXPECT_EQ(Header(received[0], "grpc-status"), "10");
   EXPECT_EQ(received[0]["grpc_status"], "ABORTED");
   EXPECT_EQ(received[0]["grpc_message"], "tab\tand \xc3\xa9");
+
+  // The text view shows it readable on one line: UTF-8 as itself, the tab escaped.
+  const auto text = RunProgram({GREETER_CLIENT_BIN, "--target", server_.target(), "--frames",
+                                "--fail", "ABORTED:tab\tand \xc3\xa9", "hello", "A"});
+  EXPECT_THAT(text.err, ::testing::HasSubstr("greet.HelloRequest {name: \"A\" fail { code: 10 "
+                                             "message: \"tab\\tand \xc3\xa9\" }}"));
+  EXPECT_THAT(text.err, ::testing::HasSubstr(
+                            "trailers-only response: :status 200, content-type application/grpc, "
+                            "grpc-status ABORTED (10), grpc-message \"tab\\tand \xc3\xa9\""));
+  EXPECT_THAT(text.err, ::testing::HasSubstr("ended ABORTED: tab\\tand \xc3\xa9: sent "));
 }
 
 TEST_F(WireView, EachStreamIsSummedUpAsItEnds) {

@@ -43,6 +43,12 @@ std::string Quoted(const std::string& value, bool binary = false) {
   return text + "\"";
 }
 
+// A status message as it can sit in one line: tabs and newlines as \t and \n.
+std::string OneLine(const std::string& text) {
+  const std::string quoted = Quoted(text);
+  return quoted.substr(1, quoted.size() - 2);
+}
+
 bool IsBinaryKey(const std::string& name) {
   return name.size() > 4 && name.compare(name.size() - 4, 4, "-bin") == 0;
 }
@@ -67,6 +73,7 @@ std::string MessageText(const GrpcMessage& message) {
   if (message.decoded) {
     google::protobuf::TextFormat::Printer printer;
     printer.SetSingleLineMode(true);
+    printer.SetUseUtf8StringEscaping(true);        // "Zoë", not "Zo\303\253"
     printer.SetTruncateStringFieldLongerThan(64);  // --padding: its bytes say nothing
     std::string body;
     printer.PrintToString(*message.decoded, &body);
@@ -344,7 +351,7 @@ void FramePrinter::PrintSummary(int connection, double t_ms, const StreamSummary
   sink_(Paint(summary.stream, "t=" + Milliseconds(t_ms) + "ms " + ConnectionTag(connection) +
                                   "── stream " + std::to_string(summary.stream) + " " +
                                   (summary.method.empty() ? "" : summary.method + " ") + "ended " +
-                                  summary.ended + ": sent " + TallyText(summary.sent) +
+                                  OneLine(summary.ended) + ": sent " + TallyText(summary.sent) +
                                   "; received " + TallyText(summary.received)));
 }
 
