@@ -143,13 +143,11 @@ int main(int argc, char** argv) {
   }
   // channelz names the channel by what it connects to: the relay, when the view is on.
   const std::string channel_target = wire_view ? wire_view->address() : flags.target;
-  // The frames still passing are printed before the process ends: with the channel gone, its
-  // connections close, and the relay has decoded all they carried.
+  // The frames that reached the relay are printed before the process ends. (The channel is
+  // not destroyed for its connection to close first: gRPC 1.51 can fail an assertion tearing
+  // down a channel whose last call has just ended.)
   const auto finish = [&](int exit_code) {
-    if (wire_view) {
-      channel.reset();
-      wire_view->WaitForConnectionsClosed(std::chrono::seconds(2));
-    }
+    if (wire_view) wire_view->Settle(std::chrono::seconds(1));
     return exit_code;
   };
 
@@ -184,16 +182,18 @@ int main(int argc, char** argv) {
   } else if (*tour) {
     status = greeter::RunTour(env, name);
   }
+  // The call's frames first, then its outcome; each line in one write, so the view's lines
+  // (from the relay's thread) never cut into it.
+  finish(0);
   if (!env.refused_input.empty()) {
-    std::cerr << "greeter-client: " << env.refused_input << "\n";
+    std::cerr << "greeter-client: " + env.refused_input + "\n";
     std::cout.flush();
     std::_Exit(greeter::kUsageExitCode);
   }
-  if (!status.ok()) std::cerr << "greeter-client: " << greeter::StatusText(status) << "\n";
+  if (!status.ok()) std::cerr << "greeter-client: " + greeter::StatusText(status) + "\n";
   if (flags.show_status) greeter::PrintChannelStatus(channel_target, flags.json, std::cout);
   std::cout.flush();
-  stub.reset();
-  const int exit_code = finish(greeter::ExitCodeFor(status));
+  const int exit_code = greeter::ExitCodeFor(status);
   // chat may leave a thread blocked reading stdin: end the process without waiting for it.
   std::_Exit(exit_code);
 }

@@ -318,6 +318,12 @@ void FramePrinter::OnFrame(int connection, const Frame& frame) {
   }
 }
 
+size_t FramePrinter::open_streams() const {
+  size_t open = 0;
+  for (const auto& [connection, ledger] : ledgers_) open += ledger.open_streams();
+  return open;
+}
+
 void FramePrinter::OnConnectionClosed(int connection, double t_ms, const std::string& why) {
   for (const auto& summary : ledgers_[connection].CloseAll(why)) {
     PrintSummary(connection, t_ms, summary);

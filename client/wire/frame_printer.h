@@ -23,6 +23,8 @@ class FramePrinter : public WireObserver {
   void OnConnectionOpened(int connection, const std::string& target) override;
   void OnFrame(int connection, const Frame& frame) override;
   void OnConnectionClosed(int connection, double t_ms, const std::string& why) override;
+  // Streams begun and not yet ended, on every connection.
+  size_t open_streams() const;
 
  private:
   void PrintSummary(int connection, double t_ms, const StreamSummary& summary);

@@ -2,6 +2,8 @@
 
 #include <array>
 #include <chrono>
+#include <functional>
+#include <future>
 #include <stdexcept>
 
 #include "client/wire/frame_decoder.h"
@@ -41,6 +43,14 @@ class WireRelay::Connection : public std::enable_shared_from_this<Connection> {
         observer_(observer),
         opened_(std::chrono::steady_clock::now()),
         decoder_([this](const Frame& frame) { observer_.OnFrame(number_, frame); }) {}
+
+  // Bytes gRPC or the target sent that the relay has not read yet.
+  bool BytesWaiting() {
+    if (closed_) return false;
+    asio::error_code ignored;
+    return (!sent_.done && from_grpc_.available(ignored) > 0) ||
+           (!received_.done && to_target_.is_open() && to_target_.available(ignored) > 0);
+  }
 
   void Start(const std::string& host, const std::string& port, const std::string& target) {
     observer_.OnConnectionOpened(number_, target);
@@ -146,6 +156,43 @@ WireRelay::~WireRelay() {
   thread_.join();
 }
 
+bool WireRelay::AnyBytesWaiting() {
+  for (const auto& weak : live_) {
+    if (const auto connection = weak.lock(); connection && connection->BytesWaiting()) return true;
+  }
+  return false;
+}
+
+void WireRelay::Settle(std::chrono::milliseconds timeout, std::function<bool()> settled) {
+  // Handlers run one at a time on the relay's thread, so once a handler posted now runs, every
+  // read completed before it has been written on and decoded; bytes still waiting in a socket
+  // are read by the handlers queued after it, so it checks again behind them. What `settled`
+  // waits for (gRPC's own last frames, an RST_STREAM after a deadline) is checked each
+  // millisecond.
+  const auto give_up = std::chrono::steady_clock::now() + timeout;
+  auto done = std::make_shared<std::promise<void>>();
+  auto future = done->get_future();
+  auto timer = std::make_shared<asio::steady_timer>(io_);
+  auto check = std::make_shared<std::function<void()>>();
+  *check = [this, done, check, timer, give_up, settled = std::move(settled)] {
+    const bool late = std::chrono::steady_clock::now() >= give_up;
+    if (!late && AnyBytesWaiting()) {
+      asio::post(io_, *check);
+    } else if (!late && !settled()) {
+      timer->expires_after(std::chrono::milliseconds(1));
+      timer->async_wait([check](const asio::error_code&) {
+        // A copy runs, so the one in *check may be cleared while it does.
+        if (const auto again = *check) again();
+      });
+    } else {
+      done->set_value();
+      *check = nullptr;  // breaks the cycle
+    }
+  };
+  asio::post(io_, *check);
+  future.wait_until(give_up);
+}
+
 std::string WireRelay::address() const {
   return "127.0.0.1:" + std::to_string(acceptor_.local_endpoint().port());
 }
@@ -155,8 +202,10 @@ void WireRelay::Accept() {
     if (error == asio::error::operation_aborted) return;
     if (!error) {
       socket.set_option(asio::ip::tcp::no_delay(true));
-      std::make_shared<Connection>(std::move(socket), ++connections_, observer_)
-          ->Start(host_, port_, target_);
+      auto connection = std::make_shared<Connection>(std::move(socket), ++connections_, observer_);
+      std::erase_if(live_, [](const auto& weak) { return weak.expired(); });
+      live_.push_back(connection);
+      connection->Start(host_, port_, target_);
     }
     Accept();
   });

@@ -1,9 +1,12 @@
 #pragma once
 
 #include <asio.hpp>
+#include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "client/wire/wire_observer.h"
 
@@ -28,12 +31,19 @@ class WireRelay {
 
   // Where gRPC connects: "127.0.0.1:PORT".
   std::string address() const;
+  // Returns once every byte that reached the relay before the call (from either side) has been
+  // passed on and decoded and `settled` (asked on the relay's thread) holds, or after
+  // `timeout`: what the client has seen, the view has shown.
+  void Settle(std::chrono::milliseconds timeout, std::function<bool()> settled);
 
   static constexpr size_t kReadBufferBytes = 64 * 1024;
 
  private:
   class Connection;
   void Accept();
+  bool AnyBytesWaiting();  // on the relay's thread
+
+  std::vector<std::weak_ptr<Connection>> live_;  // on the relay's thread
 
   std::string target_, host_, port_;
   WireObserver& observer_;

@@ -38,9 +38,9 @@ std::optional<StreamSummary> StreamLedger::Record(const Frame& frame) {
   if (frame.preface || frame.stream == 0 || !frame.problem.empty()) return std::nullopt;
   auto found = open_.find(frame.stream);
   if (found == open_.end()) {
-    // Only HEADERS and DATA open a stream: a WINDOW_UPDATE or RST_STREAM after its end is not
-    // a new one.
-    if (frame.type != kHeaders && frame.type != kData) return std::nullopt;
+    // Only the client's request headers open a stream (gRPC clients open every stream): what
+    // comes after a stream's end (a WINDOW_UPDATE, an RST_STREAM, late trailers) is no new one.
+    if (frame.role != HeaderRole::kRequestHeaders) return std::nullopt;
     found = open_.emplace(frame.stream, Open{}).first;
     found->second.summary.stream = frame.stream;
   }

@@ -32,6 +32,7 @@ class StreamLedger {
   std::optional<StreamSummary> Record(const Frame& frame);
   // Every stream still open, ended by the connection closing.
   std::vector<StreamSummary> CloseAll(const std::string& why);
+  size_t open_streams() const { return open_.size(); }
 
  private:
   struct Open {

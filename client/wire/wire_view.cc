@@ -6,16 +6,7 @@ WireView::WireView(const std::string& target, FrameFormat format, bool colour,
                    FramePrinter::LineSink sink)
     : printer_(format, colour, std::move(sink)), relay_(target, *this) {}
 
-void WireView::WaitForConnectionsClosed(std::chrono::milliseconds timeout) {
-  std::unique_lock lock(mutex_);
-  closed_.wait_for(lock, timeout, [this] { return open_connections_ == 0; });
-}
-
 void WireView::OnConnectionOpened(int connection, const std::string& target) {
-  {
-    std::lock_guard lock(mutex_);
-    ++open_connections_;
-  }
   printer_.OnConnectionOpened(connection, target);
 }
 
@@ -23,9 +14,6 @@ void WireView::OnFrame(int connection, const Frame& frame) { printer_.OnFrame(co
 
 void WireView::OnConnectionClosed(int connection, double t_ms, const std::string& why) {
   printer_.OnConnectionClosed(connection, t_ms, why);
-  std::lock_guard lock(mutex_);
-  --open_connections_;
-  closed_.notify_all();
 }
 
 std::optional<FrameFormat> ParseFrameFormat(const std::string& text) {

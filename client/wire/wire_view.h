@@ -1,8 +1,7 @@
 #pragma once
 
-#include <condition_variable>
 #include <memory>
-#include <mutex>
+#include <optional>
 #include <string>
 
 #include "client/wire/frame_printer.h"
@@ -18,9 +17,13 @@ class WireView : private WireObserver {
 
   // Where the channel connects instead of the target.
   std::string address() const { return relay_.address(); }
-  // Waits, up to `timeout`, until every connection through the relay has closed (the channel
-  // was destroyed), so the last frames are printed before the process exits.
-  void WaitForConnectionsClosed(std::chrono::milliseconds timeout);
+  // Waits, up to `timeout`, until what has reached the relay is printed, so a command's last
+  // frames are shown before the process exits.
+  // That is also every stream's end: a call ended by its deadline returns to the caller a
+  // moment before gRPC sends its RST_STREAM.
+  void Settle(std::chrono::milliseconds timeout) {
+    relay_.Settle(timeout, [this] { return printer_.open_streams() == 0; });
+  }
 
  private:
   void OnConnectionOpened(int connection, const std::string& target) override;
@@ -28,9 +31,6 @@ class WireView : private WireObserver {
   void OnConnectionClosed(int connection, double t_ms, const std::string& why) override;
 
   FramePrinter printer_;
-  std::mutex mutex_;
-  std::condition_variable closed_;
-  int open_connections_ = 0;
   WireRelay relay_;  // last: it stops (and calls nothing more) before the rest is destroyed
 };
 
