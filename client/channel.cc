@@ -3,17 +3,33 @@
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
 
-#include <stdexcept>
-
 #include "common/pem_file.h"
 
 namespace greeter {
 
+namespace {
+
+bool WantsTls(const ClientFlags& flags) {
+  return flags.tls || !flags.ca.empty() || !flags.cert.empty() || !flags.key.empty();
+}
+
+}  // namespace
+
+std::optional<wire::UpstreamTls> RelayTls(const ClientFlags& flags) {
+  if (!WantsTls(flags)) return std::nullopt;
+  wire::UpstreamTls tls;
+  if (!flags.ca.empty()) tls.ca_pem = ReadPemFile(flags.ca);
+  if (!flags.cert.empty()) tls.cert_pem = ReadPemFile(flags.cert);
+  if (!flags.key.empty()) tls.key_pem = ReadPemFile(flags.key);
+  tls.server_name = flags.server_name;
+  return tls;
+}
+
 std::shared_ptr<grpc::Channel> CreateGreeterChannel(const ClientFlags& flags,
                                                     const wire::WireView* view) {
-  const bool tls = flags.tls || !flags.ca.empty() || !flags.cert.empty() || !flags.key.empty();
+  const bool tls = WantsTls(flags);
   if (view) {
-    if (tls) throw std::runtime_error("--frames does not go with TLS yet");
+    // Plaintext to the relay, whatever the target: the relay does the TLS (RelayTls).
     grpc::ChannelArguments arguments;
     // The server sees the :authority it would without the relay.
     const std::string dns = "dns:///";

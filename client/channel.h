@@ -17,4 +17,8 @@ namespace greeter {
 std::shared_ptr<grpc::Channel> CreateGreeterChannel(const ClientFlags& flags,
                                                     const wire::WireView* view = nullptr);
 
+// The TLS a wire view's relay does to the target for these flags (the channel's own, moved
+// into the relay), or nothing for a plaintext target. Throws as CreateGreeterChannel does.
+std::optional<wire::UpstreamTls> RelayTls(const ClientFlags& flags);
+
 }  // namespace greeter

@@ -133,9 +133,10 @@ int main(int argc, char** argv) {
   try {
     if (!flags.frames.empty()) {
       wire_view = std::make_unique<greeter::wire::WireView>(
-          flags.target, *greeter::wire::ParseFrameFormat(flags.frames), isatty(STDERR_FILENO) == 1,
-          [](const std::string& line) { std::cerr << line + "\n"
-                                                  << std::flush; });
+          flags.target, greeter::RelayTls(flags), *greeter::wire::ParseFrameFormat(flags.frames),
+          isatty(STDERR_FILENO) == 1, [](const std::string& line) {
+            std::cerr << line + "\n" << std::flush;
+          });
     }
     channel = greeter::CreateGreeterChannel(flags, wire_view.get());
   } catch (const std::exception& failure) {

@@ -35,14 +35,30 @@ HostPort SplitTarget(std::string target) {
 // operations is pending (each holds a shared_ptr to it); all of it runs on the relay's thread.
 class WireRelay::Connection : public std::enable_shared_from_this<Connection> {
  public:
-  Connection(asio::ip::tcp::socket from_grpc, int number, WireObserver& observer)
+  Connection(asio::ip::tcp::socket from_grpc, int number, WireObserver& observer,
+             asio::ssl::context* tls, const std::string& tls_name)
       : from_grpc_(std::move(from_grpc)),
         to_target_(from_grpc_.get_executor()),
         resolver_(from_grpc_.get_executor()),
         number_(number),
         observer_(observer),
         opened_(std::chrono::steady_clock::now()),
-        decoder_([this](const Frame& frame) { observer_.OnFrame(number_, frame); }) {}
+        decoder_([this](const Frame& frame) { observer_.OnFrame(number_, frame); }) {
+    if (tls) {
+      tls_.emplace(to_target_, *tls);
+      SSL* ssl = tls_->native_handle();
+      asio::error_code error;
+      asio::ip::make_address(tls_name, error);
+      if (error) {
+        // SNI names hosts, never addresses. (SSL_set_tlsext_host_name, without its C cast.)
+        SSL_ctrl(ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
+                 const_cast<char*>(tls_name.c_str()));
+        X509_VERIFY_PARAM_set1_host(SSL_get0_param(ssl), tls_name.c_str(), 0);
+      } else {
+        X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), tls_name.c_str());
+      }
+    }
+  }
 
   // Bytes gRPC or the target sent that the relay has not read yet.
   bool BytesWaiting() {
@@ -67,8 +83,7 @@ class WireRelay::Connection : public std::enable_shared_from_this<Connection> {
                   return self->Close("cannot connect to the target: " + connect_error.message());
                 }
                 self->to_target_.set_option(asio::ip::tcp::no_delay(true));
-                self->Pump(self->sent_);
-                self->Pump(self->received_);
+                self->Handshake();
               });
         });
   }
@@ -76,29 +91,62 @@ class WireRelay::Connection : public std::enable_shared_from_this<Connection> {
  private:
   struct Pipe {
     Direction direction;
-    asio::ip::tcp::socket& from;
-    asio::ip::tcp::socket& to;
     std::array<uint8_t, kReadBufferBytes> buffer = {};
     bool done = false;
   };
+
+  void Handshake() {
+    if (!tls_) return Relay();
+    tls_->async_handshake(
+        asio::ssl::stream_base::client, [self = shared_from_this()](const asio::error_code& error) {
+          if (error) {
+            return self->Close("TLS handshake with the target failed: " + error.message());
+          }
+          self->Relay();
+        });
+  }
+
+  void Relay() {
+    Pump(sent_);
+    Pump(received_);
+  }
 
   double Elapsed() const {
     return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - opened_)
         .count();
   }
 
+  template <typename Handler>
+  void ReadInto(Pipe& pipe, Handler handler) {
+    if (pipe.direction == Direction::kSent) {
+      from_grpc_.async_read_some(asio::buffer(pipe.buffer), std::move(handler));
+    } else if (tls_) {
+      tls_->async_read_some(asio::buffer(pipe.buffer), std::move(handler));
+    } else {
+      to_target_.async_read_some(asio::buffer(pipe.buffer), std::move(handler));
+    }
+  }
+
+  template <typename Handler>
+  void WriteOn(Pipe& pipe, size_t length, Handler handler) {
+    const auto bytes = asio::buffer(pipe.buffer.data(), length);
+    if (pipe.direction == Direction::kReceived) {
+      asio::async_write(from_grpc_, bytes, std::move(handler));
+    } else if (tls_) {
+      asio::async_write(*tls_, bytes, std::move(handler));
+    } else {
+      asio::async_write(to_target_, bytes, std::move(handler));
+    }
+  }
+
   void Pump(Pipe& pipe) {
-    pipe.from.async_read_some(
-        asio::buffer(pipe.buffer),
-        [self = shared_from_this(), &pipe](const asio::error_code& error, size_t length) {
+    ReadInto(
+        pipe, [self = shared_from_this(), &pipe](const asio::error_code& error, size_t length) {
           if (error) return self->EndOfPipe(pipe, error);
-          asio::async_write(pipe.to, asio::buffer(pipe.buffer.data(), length),
-                            [self, &pipe](const asio::error_code& write_error, size_t) {
-                              if (write_error) {
-                                return self->Close("cannot write: " + write_error.message());
-                              }
-                              self->Pump(pipe);
-                            });
+          self->WriteOn(pipe, length, [self, &pipe](const asio::error_code& write_error, size_t) {
+            if (write_error) return self->Close("cannot write: " + write_error.message());
+            self->Pump(pipe);
+          });
           // The bytes are already on their way; decoding them adds nothing to their latency.
           // The buffer is not touched again until that write is done.
           self->decoder_.Feed(pipe.direction, {pipe.buffer.data(), length}, self->Elapsed());
@@ -107,10 +155,14 @@ class WireRelay::Connection : public std::enable_shared_from_this<Connection> {
 
   // One side stopped sending: pass the half-close on; the connection ends when both have.
   void EndOfPipe(Pipe& pipe, const asio::error_code& error) {
-    if (error != asio::error::eof) return Close(error.message());
+    // A TLS peer that closes without close_notify is, to HTTP/2, a peer that closed.
+    if (error != asio::error::eof && error != asio::ssl::error::stream_truncated) {
+      return Close(error.message());
+    }
     pipe.done = true;
     asio::error_code ignored;
-    pipe.to.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+    (pipe.direction == Direction::kSent ? to_target_ : from_grpc_)
+        .shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
     if (sent_.done && received_.done) Close("");
   }
 
@@ -124,21 +176,40 @@ class WireRelay::Connection : public std::enable_shared_from_this<Connection> {
   }
 
   asio::ip::tcp::socket from_grpc_, to_target_;
+  std::optional<asio::ssl::stream<asio::ip::tcp::socket&>> tls_;  // over to_target_
   asio::ip::tcp::resolver resolver_;
   const int number_;
   WireObserver& observer_;
   const std::chrono::steady_clock::time_point opened_;
   FrameDecoder decoder_;
-  Pipe sent_{Direction::kSent, from_grpc_, to_target_};
-  Pipe received_{Direction::kReceived, to_target_, from_grpc_};
+  Pipe sent_{Direction::kSent};
+  Pipe received_{Direction::kReceived};
   bool closed_ = false;
 };
 
-WireRelay::WireRelay(const std::string& target, WireObserver& observer)
+WireRelay::WireRelay(const std::string& target, std::optional<UpstreamTls> tls,
+                     WireObserver& observer)
     : target_(target), observer_(observer), acceptor_(io_) {
   const auto [host, port] = SplitTarget(target);
   host_ = host;
   port_ = port;
+  if (tls) {
+    tls_.emplace(asio::ssl::context::tls_client);
+    tls_->set_verify_mode(asio::ssl::verify_peer);
+    if (tls->ca_pem.empty()) {
+      tls_->set_default_verify_paths();
+    } else {
+      tls_->add_certificate_authority(asio::buffer(tls->ca_pem));
+    }
+    if (!tls->cert_pem.empty()) {
+      tls_->use_certificate_chain(asio::buffer(tls->cert_pem));
+      tls_->use_private_key(asio::buffer(tls->key_pem), asio::ssl::context::pem);
+    }
+    // gRPC servers speak HTTP/2 over TLS only to a client that asks for it by ALPN.
+    static constexpr unsigned char kAlpnH2[] = {2, 'h', '2'};
+    SSL_CTX_set_alpn_protos(tls_->native_handle(), kAlpnH2, sizeof kAlpnH2);
+    tls_name_ = tls->server_name.empty() ? host_ : tls->server_name;
+  }
   const asio::ip::tcp::endpoint loopback(asio::ip::address_v4::loopback(), 0);
   acceptor_.open(loopback.protocol());
   acceptor_.bind(loopback);
@@ -202,7 +273,8 @@ void WireRelay::Accept() {
     if (error == asio::error::operation_aborted) return;
     if (!error) {
       socket.set_option(asio::ip::tcp::no_delay(true));
-      auto connection = std::make_shared<Connection>(std::move(socket), ++connections_, observer_);
+      auto connection = std::make_shared<Connection>(std::move(socket), ++connections_, observer_,
+                                                     tls_ ? &*tls_ : nullptr, tls_name_);
       std::erase_if(live_, [](const auto& weak) { return weak.expired(); });
       live_.push_back(connection);
       connection->Start(host_, port_, target_);

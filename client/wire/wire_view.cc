@@ -2,9 +2,9 @@
 
 namespace greeter::wire {
 
-WireView::WireView(const std::string& target, FrameFormat format, bool colour,
-                   FramePrinter::LineSink sink)
-    : printer_(format, colour, std::move(sink)), relay_(target, *this) {}
+WireView::WireView(const std::string& target, std::optional<UpstreamTls> tls, FrameFormat format,
+                   bool colour, FramePrinter::LineSink sink)
+    : printer_(format, colour, std::move(sink)), relay_(target, std::move(tls), *this) {}
 
 void WireView::OnConnectionOpened(int connection, const std::string& target) {
   printer_.OnConnectionOpened(connection, target);

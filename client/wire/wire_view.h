@@ -13,7 +13,9 @@ namespace greeter::wire {
 // Exists only when the view is on; with it off, the channel connects straight to the target.
 class WireView : private WireObserver {
  public:
-  WireView(const std::string& target, FrameFormat format, bool colour, FramePrinter::LineSink sink);
+  // `tls`: the TLS the relay does to the target, or nothing for plaintext.
+  WireView(const std::string& target, std::optional<UpstreamTls> tls, FrameFormat format,
+           bool colour, FramePrinter::LineSink sink);
 
   // Where the channel connects instead of the target.
   std::string address() const { return relay_.address(); }
