@@ -19,6 +19,7 @@
 #include "client/repl/run_repl.h"
 #include "client/reply_printer.h"
 #include "client/status_command.h"
+#include "client/wire/frame_line_switch.h"
 #include "common/command_line.h"
 #include "common/duration.h"
 #include "common/utf8.h"
@@ -122,21 +123,20 @@ int main(int argc, char** argv) {
         "client");
   }
 
-  if (interactive && !flags.frames.empty()) {
-    return refuse("--frames goes with the one-shot commands, not the interactive client");
-  }
-
   // One channel for the whole process: every call below is a stream on its connection. With
-  // --frames it goes through the wire view's relay, which prints every frame on stderr.
+  // --frames it goes through the wire view's relay, which prints every frame on stderr (in the
+  // interactive client, through its console).
+  greeter::wire::FrameLineSwitch frame_lines([](const std::string& line) {
+    std::cerr << line + "\n" << std::flush;
+  });
   std::unique_ptr<greeter::wire::WireView> wire_view;
   std::shared_ptr<grpc::Channel> channel;
   try {
     if (!flags.frames.empty()) {
       wire_view = std::make_unique<greeter::wire::WireView>(
           flags.target, greeter::RelayTls(flags), *greeter::wire::ParseFrameFormat(flags.frames),
-          isatty(STDERR_FILENO) == 1, [](const std::string& line) {
-            std::cerr << line + "\n" << std::flush;
-          });
+          isatty(STDERR_FILENO) == 1,
+          [&frame_lines](const std::string& line) { frame_lines.Send(line); });
     }
     channel = greeter::CreateGreeterChannel(flags, wire_view.get());
   } catch (const std::exception& failure) {
@@ -153,7 +153,8 @@ int main(int argc, char** argv) {
   };
 
   if (app.get_subcommands().empty() || *repl_command) {
-    const int exit_code = greeter::repl::RunRepl(flags.target, channel, settings);
+    const int exit_code = greeter::repl::RunRepl(
+        flags.target, channel, settings, wire_view ? &frame_lines : nullptr, channel_target);
     std::_Exit(exit_code);  // threads waiting on stdin and on the channel end with the process
   }
 

@@ -89,6 +89,15 @@ TEST(ReplCommand, BlankLinesQuitAndHelp) {
   EXPECT_EQ(Parsed<Help>("help stream").topic, "stream");
 }
 
+TEST(ReplCommand, FramesTurnsTheWireViewOnAndOff) {
+  EXPECT_TRUE(Parsed<Frames>("frames on").on);
+  EXPECT_FALSE(Parsed<Frames>("frames off").on);
+  EXPECT_EQ(ParseCommand("frames").error, "usage: frames on|off");
+  EXPECT_EQ(ParseCommand("frames maybe").error, "usage: frames on|off");
+  EXPECT_EQ(Completions("", "f"), (std::vector<std::string>{"frames"}));
+  EXPECT_EQ(Completions("frames ", "o"), (std::vector<std::string>{"on", "off"}));
+}
+
 TEST(ReplCommand, HelpListsEveryCommandFromTheTable) {
   const std::string help = HelpText("");
   for (const auto& spec : Commands()) {

@@ -304,6 +304,38 @@ TEST(WireViewAlone, AHundredThousandPaddedRepliesPassWithTheClientsMemoryFlat) {
   EXPECT_LT(children.ru_maxrss, 64 * 1024) << "peak resident KiB";  // Linux counts KiB
 }
 
+TEST_F(WireView, TheInteractiveClientTurnsTheViewOffAndOnAndShowsItInStatus) {
+  const auto run = RunProgram({GREETER_CLIENT_BIN, "--target", server_.target(), "--frames=json"},
+                              "hello A\nframes off\nhello B\nstatus\nframes on\nhello C\n");
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.out.find("Hello A\nframes off\nHello B\n"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("frames      off (frames on shows them)"), std::string::npos) << run.out;
+  // channelz finds the channel, which goes to the relay.
+  EXPECT_EQ(run.out.find("channelz has no record"), std::string::npos) << run.out;
+  std::vector<std::string> names;
+  std::istringstream lines(run.err);
+  for (std::string line; std::getline(lines, line);) {
+    const json object = json::parse(line, nullptr, false);
+    if (object.is_discarded() || object.value("type", "") != "DATA" || object["dir"] != "sent") {
+      continue;
+    }
+    for (const auto& message : object["messages"]) names.push_back(message["message"]["name"]);
+  }
+  EXPECT_THAT(names, ::testing::ElementsAre("A", "C"));  // B went while the view was off
+}
+
+TEST_F(WireView, FramesOnWithoutTheViewSaysHowToStartIt) {
+  const auto run =
+      RunProgram({GREETER_CLIENT_BIN, "--target", server_.target()}, "frames on\nstatus\n");
+  EXPECT_EQ(run.exit_code, 2) << run.err;
+  EXPECT_NE(run.out.find("frames on: the wire view is not running: start greeter-client with "
+                         "--frames (the view must carry the connection from its first byte)\n"),
+            std::string::npos)
+      << run.out;
+  EXPECT_NE(run.out.find("frames      off (start the client with --frames)"), std::string::npos)
+      << run.out;
+}
+
 TEST_F(WireView, WithTheViewOffNothingIsPrintedOnStderr) {
   const auto run = RunProgram({GREETER_CLIENT_BIN, "--target", server_.target(), "hello", "A"});
   EXPECT_EQ(run.exit_code, 0);

@@ -84,6 +84,9 @@ const std::vector<CommandSpec>& Commands() {
        "sent with every call"},
       {"unset", "unset deadline | unset header KEY | unset headers",
        "remove the deadline, one header, or every header"},
+      {"frames", "frames on|off",
+       "show or hide every HTTP/2 frame of the connection as it passes, decoded (the client "
+       "must have been started with --frames)"},
       {"help", "help [COMMAND]", "this list, or one command's usage"},
       {"quit", "quit", "leave (so does Ctrl-D at the prompt)"},
   };
@@ -130,6 +133,10 @@ ParsedLine ParseCommand(std::string_view line) {
     if (verb == "collect") return {Collect{}, ""};
     if (verb == "status") return {Status{}, ""};
     return {Quit{}, ""};
+  }
+  if (verb == "frames") {
+    if (arguments != 1 || ((*words)[1] != "on" && (*words)[1] != "off")) return UsageError(verb);
+    return {Frames{(*words)[1] == "on"}, ""};
   }
   if (verb == "help") {
     if (arguments > 1) return UsageError(verb);
@@ -188,6 +195,8 @@ std::vector<std::string> Completions(std::string_view line_before_word, std::str
     candidates = {"deadline", "header"};
   } else if (before.size() == 1 && before[0] == "unset") {
     candidates = {"deadline", "header", "headers"};
+  } else if (before.size() == 1 && before[0] == "frames") {
+    candidates = {"on", "off"};
   } else if (before.size() == 1 && before[0] == "help") {
     for (const auto& spec : Commands()) candidates.emplace_back(spec.name);
   }

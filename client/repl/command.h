@@ -41,11 +41,14 @@ struct UnsetHeader {
 struct Help {
   std::string topic;  // empty: all commands
 };
+struct Frames {
+  bool on = false;  // frames on: show the wire view's lines; off: hide them
+};
 struct Quit {};
 struct Nothing {};  // a blank line
 
 using Command = std::variant<Hello, Stream, Collect, Chat, Tour, Status, SetDeadline, SetHeader,
-                             UnsetDeadline, UnsetHeader, Help, Quit, Nothing>;
+                             UnsetDeadline, UnsetHeader, Frames, Help, Quit, Nothing>;
 
 // A command, or a message saying what is wrong with the line and how it should look.
 struct ParsedLine {

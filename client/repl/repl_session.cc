@@ -44,14 +44,17 @@ std::string_view StateColour(grpc_connectivity_state state) {
 
 ReplSession::ReplSession(asio::io_context& io, std::shared_ptr<grpc::Channel> channel,
                          std::string target, CallSettings settings, Console& console,
-                         std::function<void()> on_quit)
+                         std::function<void()> on_quit, wire::FrameLineSwitch* frames,
+                         std::string channel_target)
     : io_(io),
       channel_(channel),
       stub_(greet::Greeter::NewStub(channel)),
       target_(std::move(target)),
       settings_(std::move(settings)),
       console_(console),
-      on_quit_(std::move(on_quit)) {
+      on_quit_(std::move(on_quit)),
+      frames_(frames),
+      channel_target_(channel_target.empty() ? target_ : std::move(channel_target)) {
   console_.OnLine([this](std::optional<std::string> line) { OnLine(std::move(line)); });
 }
 
@@ -179,6 +182,17 @@ void ReplSession::Execute(const Command& command) {
               settings_.metadata, [&](const auto& h) { return c.key.empty() || h.first == c.key; });
           Print(removed ? "removed " + std::to_string(removed) + " header(s)\n"
                         : "no such header: " + c.key + "\n");
+          Prompt();
+        } else if constexpr (std::is_same_v<T, repl::Frames>) {
+          if (frames_) {
+            frames_->Show(c.on);
+            Print(c.on ? "frames on\n" : "frames off\n");
+          } else {
+            Failed(kUsageExitCode);
+            Print(std::string("frames ") + (c.on ? "on" : "off") +
+                  ": the wire view is not running: start greeter-client with --frames (the "
+                  "view must carry the connection from its first byte)\n");
+          }
           Prompt();
         } else if constexpr (std::is_same_v<T, repl::Help>) {
           Print(HelpText(c.topic));
@@ -351,7 +365,7 @@ void ReplSession::ShowStatus(std::chrono::steady_clock::time_point give_up) {
   // The connection as gRPC itself counts it (channelz). gRPC counts a stream as ended a moment
   // after its call has ended: until then (at most until give_up) look again on a timer, not
   // reading commands meanwhile, so that no call the user saw end shows as open.
-  const auto channel = ReadChannelz(target_, std::chrono::milliseconds(0));
+  const auto channel = ReadChannelz(channel_target_, std::chrono::milliseconds(0));
   if (channel && OpenStreams(*channel) > 0 && std::chrono::steady_clock::now() < give_up) {
     mode_ = Mode::kCall;
     status_timer_.expires_after(std::chrono::milliseconds(2));
@@ -368,6 +382,9 @@ void ReplSession::ShowStatus(std::chrono::steady_clock::time_point give_up) {
     headers += (headers.empty() ? "" : ", ") + key + ": " + value;
   }
   text += StatusRow("headers", headers.empty() ? "none" : headers);
+  text += StatusRow("frames", !frames_             ? "off (start the client with --frames)"
+                              : frames_->showing() ? "on (frames off hides them)"
+                                                   : "off (frames on shows them)");
   Print(text);
   mode_ = Mode::kCommand;
   Prompt();
