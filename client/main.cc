@@ -69,6 +69,10 @@ int main(int argc, char** argv) {
   auto* tour =
       app.add_subcommand("tour", "All four call shapes, one after another, on one channel");
   tour->add_option("NAME", name, "Who to greet")->required();
+  bool together = false;
+  tour->add_flag("--together", together,
+                 "Start the four calls at once, multiplexed on the one connection (with --frames "
+                 "their frames interleave)");
 
   std::string health_service;
   auto* health = app.add_subcommand(
@@ -182,7 +186,7 @@ int main(int argc, char** argv) {
   } else if (*chat) {
     status = greeter::RunChat(env, name, room);
   } else if (*tour) {
-    status = greeter::RunTour(env, name);
+    status = greeter::RunTour(env, name, together);
   }
   // The call's frames first, then its outcome; each line in one write, so the view's lines
   // (from the relay's thread) never cut into it.

@@ -151,6 +151,29 @@ TEST_F(WireView, TheTourRunsItsFourCallsOnStreamsOneThreeFiveSevenOfOneConnectio
   EXPECT_EQ(connections, std::set<int>{1});
 }
 
+TEST_F(WireView, TheTourTogetherStartsItsFourCallsAtOnceAndTheirFramesInterleave) {
+  const auto frames = Frames({"tour", "Ada", "--together"});
+  ASSERT_EQ(run_.exit_code, 0) << run_.err;
+  EXPECT_NE(run_.out.find("All four calls shared one connection"), std::string::npos) << run_.out;
+  std::vector<uint32_t> streams;
+  size_t last_request = 0, server_stream_trailers = 0;
+  for (size_t i = 0; i < frames.size(); ++i) {
+    const auto& frame = frames[i];
+    if (frame["type"] != "HEADERS") continue;
+    if (frame["dir"] == "sent") {
+      streams.push_back(frame["stream"]);
+      last_request = i;
+    } else if (frame["role"] == "trailers" &&
+               frame.value("method", "") == "/greet.Greeter/SayHelloServerStream") {
+      server_stream_trailers = i;
+    }
+  }
+  EXPECT_THAT(streams, ::testing::UnorderedElementsAre(1, 3, 5, 7));
+  // Multiplexed, not one after another: the server stream (200 ms, its replies 100 ms apart)
+  // is still open when the last of the four calls begins.
+  EXPECT_LT(last_request, server_stream_trailers) << run_.err;
+}
+
 TEST_F(WireView, APassedDeadlineSendsRstStreamCancel) {
   // The server holds a copy of the deadline (grpc-timeout) and may end the call with
   // DEADLINE_EXCEEDED trailers a moment before the client's own fires; then the client has
