@@ -27,7 +27,7 @@ void AddClientFlags(CLI::App& app, ClientFlags& flags) {
   // A flag with an optional value: --frames alone is text, --frames=json is JSON.
   app.add_flag("--frames{text}", flags.frames,
                "Show every HTTP/2 frame of the connection on stderr as it passes, decoded "
-               "(--frames=json: one JSON object per frame)");
+               "(--frames=json: one JSON object per frame; --frames=mermaid: a sequence diagram)");
 
   const std::string tls = "TLS";
   app.add_flag("--tls", flags.tls,
@@ -112,8 +112,9 @@ SettingsOrError SettingsFrom(const ClientFlags& flags) {
     }
     settings.metadata.push_back(std::move(*ParseHeader(header)));
   }
-  if (!flags.frames.empty() && flags.frames != "text" && flags.frames != "json") {
-    result.error = "--frames: text or json, got " + flags.frames;
+  if (!flags.frames.empty() && flags.frames != "text" && flags.frames != "json" &&
+      flags.frames != "mermaid") {
+    result.error = "--frames: text, json or mermaid, got " + flags.frames;
     return result;
   }
   settings.knobs.set_include_call_info(flags.call_info);

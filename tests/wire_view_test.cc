@@ -359,6 +359,28 @@ TEST_F(WireView, FramesOnWithoutTheViewSaysHowToStartIt) {
       << run.out;
 }
 
+TEST_F(WireView, TheSequenceDiagramIsMermaidWithAnArrowPerFrameColouredPerStream) {
+  const auto run = RunProgram({GREETER_CLIENT_BIN, "--target", server_.target(), "--frames=mermaid",
+                               "--fail", "ABORTED:no; #1", "hello", "A"});
+  EXPECT_EQ(run.exit_code, 64 + 10) << run.err;
+  EXPECT_TRUE(
+      run.err.starts_with("sequenceDiagram\n    participant C as client\n    participant S "
+                          "as server\n"))
+      << run.err;
+  EXPECT_THAT(run.err, ::testing::HasSubstr("    C->>S: PREFACE\n"));
+  EXPECT_THAT(run.err,
+              ::testing::HasSubstr("    rect rgb(219, 234, 254)\n"
+                                   "    C->>S: HEADERS stream 1 [END_HEADERS] request headers "
+                                   "/greet.Greeter/SayHello\n"
+                                   "    end\n"));
+  EXPECT_THAT(run.err, ::testing::HasSubstr(
+                           "C->>S: DATA stream 1 [END_STREAM] greet.HelloRequest {name: \"A\""));
+  // Mermaid ends a statement at ';' and reads '#' as an entity: the message keeps both, coded.
+  EXPECT_THAT(run.err, ::testing::HasSubstr("S->>C: HEADERS stream 1 [END_STREAM|END_HEADERS] "
+                                            "trailers-only response ABORTED no#59; #35;1\n"));
+  EXPECT_THAT(run.err, ::testing::HasSubstr("Note over C,S: stream 1 ended ABORTED"));
+}
+
 TEST_F(WireView, WithTheViewOffNothingIsPrintedOnStderr) {
   const auto run = RunProgram({GREETER_CLIENT_BIN, "--target", server_.target(), "hello", "A"});
   EXPECT_EQ(run.exit_code, 0);
@@ -369,7 +391,7 @@ TEST_F(WireView, AFormatOtherThanTextOrJsonIsRefused) {
   const auto run =
       RunProgram({GREETER_CLIENT_BIN, "--target", server_.target(), "--frames=xml", "hello", "A"});
   EXPECT_EQ(run.exit_code, 2);
-  EXPECT_EQ(run.err, "greeter-client: --frames: text or json, got xml\n");
+  EXPECT_EQ(run.err, "greeter-client: --frames: text, json or mermaid, got xml\n");
 }
 
 }  // namespace

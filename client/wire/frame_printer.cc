@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "client/wire/http2_names.h"
+#include "client/wire/sequence_diagram.h"
 
 namespace greeter::wire {
 
@@ -295,7 +296,12 @@ std::string FramePrinter::Paint(uint32_t stream, std::string line) const {
 
 void FramePrinter::OnConnectionOpened(int connection, const std::string& target) {
   ledgers_.emplace(connection, StreamLedger{});
-  if (format_ == FrameFormat::kJson) {
+  if (format_ == FrameFormat::kMermaid) {
+    if (connection == 1) {
+      for (const auto& line : DiagramHeader()) sink_(line);
+    }
+    sink_(DiagramNote("connection " + std::to_string(connection) + " to " + target));
+  } else if (format_ == FrameFormat::kJson) {
     sink_(Dump({{"t_ms", 0},
                 {"connection", connection},
                 {"event", "connection opened"},
@@ -307,7 +313,9 @@ void FramePrinter::OnConnectionOpened(int connection, const std::string& target)
 }
 
 void FramePrinter::OnFrame(int connection, const Frame& frame) {
-  if (format_ == FrameFormat::kJson) {
+  if (format_ == FrameFormat::kMermaid) {
+    for (const auto& line : DiagramFrame(frame)) sink_(line);
+  } else if (format_ == FrameFormat::kJson) {
     sink_(FrameJson(frame, connection));
   } else {
     sink_(Paint(frame.stream, "t=" + Milliseconds(frame.t_ms) + "ms " + ConnectionTag(connection) +
@@ -329,7 +337,10 @@ void FramePrinter::OnConnectionClosed(int connection, double t_ms, const std::st
     PrintSummary(connection, t_ms, summary);
   }
   ledgers_.erase(connection);
-  if (format_ == FrameFormat::kJson) {
+  if (format_ == FrameFormat::kMermaid) {
+    sink_(DiagramNote("connection " + std::to_string(connection) + " closed" +
+                      (why.empty() ? "" : ": " + why)));
+  } else if (format_ == FrameFormat::kJson) {
     nlohmann::json object = {{"t_ms", std::round(t_ms * 1000) / 1000},
                              {"connection", connection},
                              {"event", "connection closed"}};
@@ -342,6 +353,12 @@ void FramePrinter::OnConnectionClosed(int connection, double t_ms, const std::st
 }
 
 void FramePrinter::PrintSummary(int connection, double t_ms, const StreamSummary& summary) {
+  if (format_ == FrameFormat::kMermaid) {
+    sink_(DiagramNote("stream " + std::to_string(summary.stream) + " ended " + summary.ended +
+                      ": sent " + TallyText(summary.sent) + ", received " +
+                      TallyText(summary.received)));
+    return;
+  }
   if (format_ == FrameFormat::kJson) {
     sink_(Dump({{"t_ms", std::round(t_ms * 1000) / 1000},
                 {"connection", connection},

@@ -10,10 +10,11 @@
 
 namespace greeter::wire {
 
-enum class FrameFormat { kText, kJson };
+enum class FrameFormat { kText, kJson, kMermaid };
 
 // The frame view: a line per frame, and one per stream as it ends summing it up, as text for
-// people or as one JSON object per line (the schema is in README: See the wire). Text lines
+// people, as one JSON object per line (the schema is in README: See the wire), or as a Mermaid
+// sequence diagram (sequence_diagram.h). Text lines
 // are coloured per stream when `colour` is set (stderr is a terminal).
 class FramePrinter : public WireObserver {
  public:

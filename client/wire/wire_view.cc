@@ -19,6 +19,7 @@ void WireView::OnConnectionClosed(int connection, double t_ms, const std::string
 std::optional<FrameFormat> ParseFrameFormat(const std::string& text) {
   if (text == "text") return FrameFormat::kText;
   if (text == "json") return FrameFormat::kJson;
+  if (text == "mermaid") return FrameFormat::kMermaid;
   return std::nullopt;
 }
 

@@ -36,7 +36,7 @@ class WireView : private WireObserver {
   WireRelay relay_;  // last: it stops (and calls nothing more) before the rest is destroyed
 };
 
-// "text" or "json" (what --frames takes), or nothing.
+// "text", "json" or "mermaid" (what --frames takes), or nothing.
 std::optional<FrameFormat> ParseFrameFormat(const std::string& text);
 
 }  // namespace greeter::wire
