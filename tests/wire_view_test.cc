@@ -259,6 +259,15 @@ TEST_F(WireView, EachStreamIsSummedUpAsItEnds) {
   EXPECT_EQ(summaries[0]["client_half_closed"], true);
   EXPECT_EQ(summaries[0]["sent"]["messages"], 2);
   EXPECT_EQ(summaries[0]["received"]["messages"], 1);
+  // The flow-control windows, computed from the frames: the client's DATA took from its
+  // window on the stream (the server's SETTINGS gave each stream its size).
+  const json& client = summaries[0]["windows"]["client"];
+  for (const char* key : {"stream", "stream_lowest", "connection", "connection_lowest"}) {
+    EXPECT_TRUE(client.contains(key)) << key << " in " << summaries[0].dump();
+  }
+  EXPECT_LT(client["stream_lowest"].get<int64_t>(), int64_t{4180446}) << summaries[0].dump();
+  EXPECT_GE(client["stream"].get<int64_t>(), client["stream_lowest"].get<int64_t>());
+  EXPECT_TRUE(summaries[0]["windows"].contains("server"));
 }
 
 TEST_F(WireView, TheTextViewIsALinePerFrameWithTheCallDecoded) {

@@ -100,6 +100,24 @@ nlohmann::json TallyJson(const StreamTally& tally) {
   return {{"frames", tally.frames}, {"messages", tally.messages}, {"bytes", tally.bytes}};
 }
 
+nlohmann::json WindowsJson(const std::optional<Window>& stream, const Window& connection) {
+  nlohmann::json object = {{"connection", connection.now},
+                           {"connection_lowest", connection.lowest}};
+  if (stream) object.update({{"stream", stream->now}, {"stream_lowest", stream->lowest}});
+  return object;
+}
+
+// "65535 (65523) on the stream, 4194303 (...) on the connection"
+std::string WindowsText(const std::optional<Window>& stream, const Window& connection) {
+  std::string text;
+  if (stream) {
+    text =
+        std::to_string(stream->now) + " (" + std::to_string(stream->lowest) + ") on the stream, ";
+  }
+  return text + std::to_string(connection.now) + " (" + std::to_string(connection.lowest) +
+         ") on the connection";
+}
+
 std::string Hex64(uint64_t value) {
   char text[24];
   std::snprintf(text, sizeof text, "0x%016llx", static_cast<unsigned long long>(value));
@@ -295,7 +313,7 @@ std::string FramePrinter::Paint(uint32_t stream, std::string line) const {
 }
 
 void FramePrinter::OnConnectionOpened(int connection, const std::string& target) {
-  ledgers_.emplace(connection, StreamLedger{});
+  connections_.try_emplace(connection);
   if (format_ == FrameFormat::kMermaid) {
     if (connection == 1) {
       for (const auto& line : DiagramHeader()) sink_(line);
@@ -321,22 +339,27 @@ void FramePrinter::OnFrame(int connection, const Frame& frame) {
     sink_(Paint(frame.stream, "t=" + Milliseconds(frame.t_ms) + "ms " + ConnectionTag(connection) +
                                   FrameText(frame)));
   }
-  if (auto summary = ledgers_[connection].Record(frame)) {
+  ConnectionState& state = connections_[connection];
+  state.windows.Record(frame);
+  if (auto summary = state.ledger.Record(frame)) {
+    AddWindows(state, *summary);
     PrintSummary(connection, frame.t_ms, *summary);
   }
 }
 
 size_t FramePrinter::open_streams() const {
   size_t open = 0;
-  for (const auto& [connection, ledger] : ledgers_) open += ledger.open_streams();
+  for (const auto& [connection, state] : connections_) open += state.ledger.open_streams();
   return open;
 }
 
 void FramePrinter::OnConnectionClosed(int connection, double t_ms, const std::string& why) {
-  for (const auto& summary : ledgers_[connection].CloseAll(why)) {
+  ConnectionState& state = connections_[connection];
+  for (auto& summary : state.ledger.CloseAll(why)) {
+    AddWindows(state, summary);
     PrintSummary(connection, t_ms, summary);
   }
-  ledgers_.erase(connection);
+  connections_.erase(connection);
   if (format_ == FrameFormat::kMermaid) {
     sink_(DiagramNote("connection " + std::to_string(connection) + " closed" +
                       (why.empty() ? "" : ": " + why)));
@@ -352,6 +375,14 @@ void FramePrinter::OnConnectionClosed(int connection, double t_ms, const std::st
   }
 }
 
+void FramePrinter::AddWindows(ConnectionState& state, StreamSummary& summary) {
+  summary.client_stream_window = state.windows.Stream(summary.stream, Direction::kSent);
+  summary.server_stream_window = state.windows.Stream(summary.stream, Direction::kReceived);
+  summary.client_connection_window = state.windows.Connection(Direction::kSent);
+  summary.server_connection_window = state.windows.Connection(Direction::kReceived);
+  state.windows.Forget(summary.stream);
+}
+
 void FramePrinter::PrintSummary(int connection, double t_ms, const StreamSummary& summary) {
   if (format_ == FrameFormat::kMermaid) {
     sink_(DiagramNote("stream " + std::to_string(summary.stream) + " ended " + summary.ended +
@@ -360,22 +391,31 @@ void FramePrinter::PrintSummary(int connection, double t_ms, const StreamSummary
     return;
   }
   if (format_ == FrameFormat::kJson) {
-    sink_(Dump({{"t_ms", std::round(t_ms * 1000) / 1000},
-                {"connection", connection},
-                {"event", "stream ended"},
-                {"stream", summary.stream},
-                {"method", summary.method},
-                {"ended", summary.ended},
-                {"client_half_closed", summary.client_half_closed},
-                {"sent", TallyJson(summary.sent)},
-                {"received", TallyJson(summary.received)}}));
+    sink_(Dump(
+        {{"t_ms", std::round(t_ms * 1000) / 1000},
+         {"connection", connection},
+         {"event", "stream ended"},
+         {"stream", summary.stream},
+         {"method", summary.method},
+         {"ended", summary.ended},
+         {"client_half_closed", summary.client_half_closed},
+         {"sent", TallyJson(summary.sent)},
+         {"received", TallyJson(summary.received)},
+         {"windows",
+          {{"client", WindowsJson(summary.client_stream_window, summary.client_connection_window)},
+           {"server",
+            WindowsJson(summary.server_stream_window, summary.server_connection_window)}}}}));
     return;
   }
-  sink_(Paint(summary.stream, "t=" + Milliseconds(t_ms) + "ms " + ConnectionTag(connection) +
-                                  "── stream " + std::to_string(summary.stream) + " " +
-                                  (summary.method.empty() ? "" : summary.method + " ") + "ended " +
-                                  OneLine(summary.ended) + ": sent " + TallyText(summary.sent) +
-                                  "; received " + TallyText(summary.received)));
+  sink_(Paint(summary.stream,
+              "t=" + Milliseconds(t_ms) + "ms " + ConnectionTag(connection) + "── stream " +
+                  std::to_string(summary.stream) + " " +
+                  (summary.method.empty() ? "" : summary.method + " ") + "ended " +
+                  OneLine(summary.ended) + ": sent " + TallyText(summary.sent) + "; received " +
+                  TallyText(summary.received) + "; flow-control windows left (lowest): client " +
+                  WindowsText(summary.client_stream_window, summary.client_connection_window) +
+                  ", server " +
+                  WindowsText(summary.server_stream_window, summary.server_connection_window)));
 }
 
 }  // namespace greeter::wire

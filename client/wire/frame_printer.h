@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "client/wire/flow_windows.h"
 #include "client/wire/stream_ledger.h"
 #include "client/wire/wire_observer.h"
 
@@ -35,7 +36,13 @@ class FramePrinter : public WireObserver {
   const FrameFormat format_;
   const bool colour_;
   LineSink sink_;
-  std::map<int, StreamLedger> ledgers_;  // by connection
+  struct ConnectionState {
+    StreamLedger ledger;
+    FlowWindows windows;
+  };
+  // Fills in the stream's and the connection's windows, and forgets the stream's.
+  void AddWindows(ConnectionState& state, StreamSummary& summary);
+  std::map<int, ConnectionState> connections_;
 };
 
 // The text form of one frame, without time, colour or connection: "→ HEADERS stream=1 ...".

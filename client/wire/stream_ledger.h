@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "client/wire/flow_windows.h"
 #include "client/wire/frame.h"
 
 namespace greeter::wire {
@@ -22,6 +23,10 @@ struct StreamSummary {
   std::string ended;  // "OK", "ABORTED: no", "cancelled by the client (RST_STREAM CANCEL)", ...
   StreamTally sent, received;
   bool client_half_closed = false;  // the client had sent END_STREAM
+  // Flow control at the stream's end, computed from the frames (client, server): what each
+  // may still send on the stream and on the connection, and the lowest each has been.
+  std::optional<Window> client_stream_window, server_stream_window;
+  Window client_connection_window, server_connection_window;
 };
 
 // Sums up each stream of one connection from its frames: a stream ends when both sides have
