@@ -89,6 +89,15 @@ TEST(ReplCommand, BlankLinesQuitAndHelp) {
   EXPECT_EQ(Parsed<Help>("help stream").topic, "stream");
 }
 
+TEST(ReplCommand, TourTogetherStartsTheFourCallsAtOnce) {
+  EXPECT_FALSE(Parsed<Tour>("tour Ada Lovelace").together);
+  EXPECT_EQ(Parsed<Tour>("tour Ada Lovelace").name, "Ada Lovelace");
+  const auto together = Parsed<Tour>("tour --together Ada Lovelace");
+  EXPECT_TRUE(together.together);
+  EXPECT_EQ(together.name, "Ada Lovelace");
+  EXPECT_EQ(ParseCommand("tour --together").error, "usage: tour [--together] NAME");
+}
+
 TEST(ReplCommand, FramesTurnsTheWireViewOnAndOff) {
   EXPECT_TRUE(Parsed<Frames>("frames on").on);
   EXPECT_FALSE(Parsed<Frames>("frames off").on);

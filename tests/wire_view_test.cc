@@ -356,6 +356,17 @@ TEST_F(WireView, TheInteractiveClientTurnsTheViewOffAndOnAndShowsItInStatus) {
   EXPECT_THAT(names, ::testing::ElementsAre("A", "C"));  // B went while the view was off
 }
 
+TEST_F(WireView, TheInteractiveTourTogetherSharesTheConnectionWithOverlappingStreams) {
+  const auto run =
+      RunProgram({GREETER_CLIENT_BIN, "--target", server_.target()}, "tour --together Ada\n");
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.out.find("All four calls shared one connection"), std::string::npos) << run.out;
+  const auto calls = server_.WaitForCalls(4);
+  ASSERT_EQ(calls.size(), 4u);
+  // Finished in order of length, not of start: the server stream (200 ms) last.
+  EXPECT_EQ(calls.back().method, "SayHelloServerStream");
+}
+
 TEST_F(WireView, FramesOnWithoutTheViewSaysHowToStartIt) {
   const auto run =
       RunProgram({GREETER_CLIENT_BIN, "--target", server_.target()}, "frames on\nstatus\n");

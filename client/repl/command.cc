@@ -75,7 +75,9 @@ const std::vector<CommandSpec>& Commands() {
        "bidirectional streaming: every line you type is sent, replies appear as they arrive; "
        "in a ROOM, everyone in it sees what you say and you see them come and go; /leave or "
        "Ctrl-D half-closes and waits for the last replies"},
-      {"tour", "tour NAME", "all four call shapes, one after another, on this one connection"},
+      {"tour", "tour [--together] NAME",
+       "all four call shapes, one after another, on this one connection (--together: all four "
+       "at once, multiplexed)"},
       {"status", "status",
        "this client's channel as gRPC's channelz counts it: calls, the connection, streams and "
        "messages on it; then the deadline and headers"},
@@ -101,11 +103,12 @@ ParsedLine ParseCommand(std::string_view line) {
   const size_t arguments = words->size() - 1;
 
   if (verb == "hello" || verb == "tour") {
-    if (arguments == 0) return UsageError(verb);
-    std::string name = Rest(*words, 1);
+    const bool together = verb == "tour" && arguments > 0 && (*words)[1] == "--together";
+    if (arguments == (together ? 1 : 0)) return UsageError(verb);
+    std::string name = Rest(*words, together ? 2 : 1);
     if (auto problem = NameProblem(name)) return Error(*problem);
     if (verb == "hello") return {Hello{std::move(name)}, ""};
-    return {Tour{std::move(name)}, ""};
+    return {Tour{std::move(name), together}, ""};
   }
   if (verb == "chat") {
     if (arguments == 0 || arguments > 2) return UsageError(verb);

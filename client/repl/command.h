@@ -26,6 +26,7 @@ struct Chat {
 };
 struct Tour {
   std::string name;
+  bool together = false;  // the four calls at once, multiplexed
 };
 struct Status {};
 struct SetDeadline {

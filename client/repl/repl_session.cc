@@ -357,7 +357,8 @@ void ReplSession::StartTour(const Tour& command) {
        on_io([this](const grpc::Status& first_failure, const TourConnections& seen) {
          Print(TourConclusion(seen) + "\n");
          EndCall(first_failure, false);
-       })});
+       })},
+      command.together);
   call.cancel = [tour] { tour->Cancel(); };
 }
 
