@@ -168,8 +168,8 @@ int main(int argc, char** argv) {
   }
   if (*status_command) {
     const auto timeout = settings.deadline.value_or(std::chrono::seconds(5));
-    return finish(
-        greeter::RunStatus(*channel, channel_target, flags.json, timeout, std::cout, std::cerr));
+    return finish(greeter::RunStatus(*channel, flags.target, flags.json, timeout, std::cout,
+                                     std::cerr, wire_view ? channel_target : ""));
   }
   auto stub = greet::Greeter::NewStub(channel);
   greeter::ReplyPrinter printer(std::cout, flags.json);
@@ -197,7 +197,10 @@ int main(int argc, char** argv) {
     std::_Exit(greeter::kUsageExitCode);
   }
   if (!status.ok()) std::cerr << "greeter-client: " + greeter::StatusText(status) + "\n";
-  if (flags.show_status) greeter::PrintChannelStatus(channel_target, flags.json, std::cout);
+  if (flags.show_status) {
+    greeter::PrintChannelStatus(flags.target, flags.json, std::cout,
+                                wire_view ? channel_target : "");
+  }
   std::cout.flush();
   const int exit_code = greeter::ExitCodeFor(status);
   // chat may leave a thread blocked reading stdin: end the process without waiting for it.

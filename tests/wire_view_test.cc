@@ -342,8 +342,13 @@ TEST_F(WireView, TheInteractiveClientTurnsTheViewOffAndOnAndShowsItInStatus) {
   EXPECT_EQ(run.exit_code, 0) << run.err;
   EXPECT_NE(run.out.find("Hello A\nframes off\nHello B\n"), std::string::npos) << run.out;
   EXPECT_NE(run.out.find("frames      off (frames on shows them)"), std::string::npos) << run.out;
-  // channelz finds the channel, which goes to the relay.
+  // channelz finds the channel, which goes to the relay, and status says so.
   EXPECT_EQ(run.out.find("channelz has no record"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("  wire view   on: the channel connects to 127.0.0.1:"), std::string::npos)
+      << run.out;
+  EXPECT_NE(run.out.find("the --frames relay, which carries every byte to " + server_.target()),
+            std::string::npos)
+      << run.out;
   std::vector<std::string> names;
   std::istringstream lines(run.err);
   for (std::string line; std::getline(lines, line);) {
@@ -365,6 +370,18 @@ TEST_F(WireView, TheInteractiveTourTogetherSharesTheConnectionWithOverlappingStr
   ASSERT_EQ(calls.size(), 4u);
   // Finished in order of length, not of start: the server stream (200 ms) last.
   EXPECT_EQ(calls.back().method, "SayHelloServerStream");
+}
+
+TEST_F(WireView, TheStatusCommandNamesTheTargetAndTheRelay) {
+  const auto run = RunProgram(
+      {GREETER_CLIENT_BIN, "--target", "127.0.0.1:1", "--frames", "--deadline", "300ms", "status"});
+  EXPECT_EQ(run.exit_code, 64 + 14) << run.err;
+  EXPECT_NE(run.err.find("greeter-client: UNAVAILABLE: cannot connect to 127.0.0.1:1 within"),
+            std::string::npos)
+      << run.err;
+  EXPECT_NE(run.err.find("cannot connect to the target: Connection refused"), std::string::npos)
+      << run.err;
+  EXPECT_NE(run.out.find("which carries every byte to 127.0.0.1:1"), std::string::npos) << run.out;
 }
 
 TEST_F(WireView, FramesOnWithoutTheViewSaysHowToStartIt) {

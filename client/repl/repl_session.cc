@@ -11,6 +11,7 @@
 #include "client/repl/connection_watcher.h"
 #include "client/reply_printer.h"
 #include "client/server_stream_call.h"
+#include "client/status_command.h"
 #include "client/status_row.h"
 #include "client/tour.h"
 #include "client/unary_call.h"
@@ -383,6 +384,7 @@ void ReplSession::ShowStatus(std::chrono::steady_clock::time_point give_up) {
     headers += (headers.empty() ? "" : ", ") + key + ": " + value;
   }
   text += StatusRow("headers", headers.empty() ? "none" : headers);
+  if (channel_target_ != target_) text += WireViewRow(target_, channel_target_);
   text += StatusRow("frames", !frames_             ? "off (start the client with --frames)"
                               : frames_->showing() ? "on (frames off hides them)"
                                                    : "off (frames on shows them)");
