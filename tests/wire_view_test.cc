@@ -241,6 +241,27 @@ TEST_F(WireView, AFailedCallsTrailersCarryItsCodeAndMessageIntact) {
   EXPECT_THAT(text.err, ::testing::HasSubstr("ended ABORTED: tab\\tand \xc3\xa9: sent "));
 }
 
+TEST_F(WireView, AClientStreamsReplyDataComesOnlyAfterTheClientsEndStream) {
+  const auto frames = Frames({"collect", "Ada", "Grace", "Alan"});
+  ASSERT_EQ(run_.exit_code, 0) << run_.err;
+  std::optional<size_t> half_close, reply;
+  std::vector<std::string> names;
+  for (size_t i = 0; i < frames.size(); ++i) {
+    const auto& frame = frames[i];
+    if (frame["type"] != "DATA" || frame["stream"] != 1) continue;
+    if (frame["dir"] == "sent") {
+      for (const auto& message : frame["messages"]) names.push_back(message["message"]["name"]);
+      if (HasFlag(frame, "END_STREAM")) half_close = i;
+    } else if (!frame["messages"].empty() && !reply) {
+      reply = i;
+      EXPECT_EQ(frame["messages"][0]["message"]["count"], 3);
+    }
+  }
+  EXPECT_THAT(names, ::testing::ElementsAre("Ada", "Grace", "Alan"));
+  ASSERT_TRUE(half_close && reply) << run_.err;
+  EXPECT_LT(*half_close, *reply);
+}
+
 TEST_F(WireView, EachStreamIsSummedUpAsItEnds) {
   Frames({"collect", "Ada", "Grace"});
   ASSERT_EQ(run_.exit_code, 0) << run_.err;
