@@ -7,8 +7,38 @@
 
 namespace greeter {
 
-std::shared_ptr<grpc::Channel> CreateGreeterChannel(const ClientFlags& flags) {
-  const bool tls = flags.tls || !flags.ca.empty() || !flags.cert.empty() || !flags.key.empty();
+namespace {
+
+bool WantsTls(const ClientFlags& flags) {
+  return flags.tls || !flags.ca.empty() || !flags.cert.empty() || !flags.key.empty();
+}
+
+}  // namespace
+
+std::optional<wire::UpstreamTls> RelayTls(const ClientFlags& flags) {
+  if (!WantsTls(flags)) return std::nullopt;
+  wire::UpstreamTls tls;
+  if (!flags.ca.empty()) tls.ca_pem = ReadPemFile(flags.ca);
+  if (!flags.cert.empty()) tls.cert_pem = ReadPemFile(flags.cert);
+  if (!flags.key.empty()) tls.key_pem = ReadPemFile(flags.key);
+  tls.server_name = flags.server_name;
+  return tls;
+}
+
+std::shared_ptr<grpc::Channel> CreateGreeterChannel(const ClientFlags& flags,
+                                                    const wire::WireView* view) {
+  const bool tls = WantsTls(flags);
+  if (view) {
+    // Plaintext to the relay, whatever the target: the relay does the TLS (RelayTls).
+    grpc::ChannelArguments arguments;
+    // The server sees the :authority it would without the relay.
+    const std::string dns = "dns:///";
+    arguments.SetString(GRPC_ARG_DEFAULT_AUTHORITY, flags.target.rfind(dns, 0) == 0
+                                                        ? flags.target.substr(dns.size())
+                                                        : flags.target);
+    return grpc::CreateCustomChannel(view->address(), grpc::InsecureChannelCredentials(),
+                                     arguments);
+  }
   if (!tls) return grpc::CreateChannel(flags.target, grpc::InsecureChannelCredentials());
   grpc::SslCredentialsOptions options;
   // No --ca: the system's trusted CAs (gRPC's default roots).

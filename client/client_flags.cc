@@ -23,6 +23,11 @@ void AddClientFlags(CLI::App& app, ClientFlags& flags) {
                "After the command, show the channel as `status` does: which connection the "
                "calls used, and the streams and messages on it");
 
+  // A flag with an optional value: --frames alone is text, --frames=json is JSON.
+  app.add_flag("--frames{text}", flags.frames,
+               "Show every HTTP/2 frame of the connection on stderr as it passes, decoded "
+               "(--frames=json: one JSON object per frame; --frames=mermaid: a sequence diagram)");
+
   const std::string tls = "TLS";
   app.add_flag("--tls", flags.tls,
                "Connect with TLS, trusting the system's CAs (or --ca); implied by --ca, --cert, "
@@ -105,6 +110,11 @@ SettingsOrError SettingsFrom(const ClientFlags& flags) {
       return result;
     }
     settings.metadata.push_back(std::move(*ParseHeader(header)));
+  }
+  if (!flags.frames.empty() && flags.frames != "text" && flags.frames != "json" &&
+      flags.frames != "mermaid") {
+    result.error = "--frames: text, json or mermaid, got " + flags.frames;
+    return result;
   }
   settings.knobs.set_include_call_info(flags.call_info);
   if (!flags.fail.empty()) {

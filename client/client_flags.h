@@ -16,6 +16,7 @@ struct ClientFlags {
   bool json = false;
   bool show_metadata = false;
   bool show_status = false;  // --status: the channel as channelz sees it, after the command
+  std::string frames;        // --frames: "text" or "json"; empty: the view is off
   std::string deadline;
   std::vector<std::string> headers;  // KEY=VALUE
   bool call_info = false;

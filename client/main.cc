@@ -3,10 +3,12 @@
 
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <iostream>
+#include <memory>
 
 #include "client/channel.h"
 #include "client/client_flags.h"
@@ -18,6 +20,7 @@
 #include "client/repl/run_repl.h"
 #include "client/reply_printer.h"
 #include "client/status_command.h"
+#include "client/wire/frame_line_switch.h"
 #include "common/command_line.h"
 #include "common/duration.h"
 #include "common/utf8.h"
@@ -67,6 +70,10 @@ int main(int argc, char** argv) {
   auto* tour =
       app.add_subcommand("tour", "All four call shapes, one after another, on one channel");
   tour->add_option("NAME", name, "Who to greet")->required();
+  bool together = false;
+  tour->add_flag("--together", together,
+                 "Start the four calls at once, multiplexed on the one connection (with --frames "
+                 "their frames interleave)");
 
   std::string health_service;
   auto* health = app.add_subcommand(
@@ -115,28 +122,51 @@ int main(int argc, char** argv) {
     if (!interval_ms) return refuse(greeter::NotADuration("--interval", interval));
   }
 
-  // One channel for the whole process: every call below is a stream on its connection.
+  // One channel for the whole process: every call below is a stream on its connection. With
+  // --frames it goes through the wire view's relay, which prints every frame on stderr (in the
+  // interactive client, through its console).
+  greeter::wire::FrameLineSwitch frame_lines([](const std::string& line) {
+    std::cerr << line + "\n" << std::flush;
+  });
+  std::unique_ptr<greeter::wire::WireView> wire_view;
   std::shared_ptr<grpc::Channel> channel;
   try {
-    channel = greeter::CreateGreeterChannel(flags);
-  } catch (const std::exception& tls_error) {
-    return refuse(tls_error.what());
+    if (!flags.frames.empty()) {
+      wire_view = std::make_unique<greeter::wire::WireView>(
+          flags.target, greeter::RelayTls(flags), *greeter::wire::ParseFrameFormat(flags.frames),
+          isatty(STDERR_FILENO) == 1,
+          [&frame_lines](const std::string& line) { frame_lines.Send(line); });
+    }
+    channel = greeter::CreateGreeterChannel(flags, wire_view.get());
+  } catch (const std::exception& failure) {
+    return refuse(failure.what());
   }
+  // channelz names the channel by what it connects to: the relay, when the view is on.
+  const std::string channel_target = wire_view ? wire_view->address() : flags.target;
+  // The frames that reached the relay are printed before the process ends. (The channel is
+  // not destroyed for its connection to close first: gRPC 1.51 can fail an assertion tearing
+  // down a channel whose last call has just ended.)
+  const auto finish = [&](int exit_code) {
+    if (wire_view) wire_view->Settle(std::chrono::seconds(1));
+    return exit_code;
+  };
 
   if (app.get_subcommands().empty() || *repl_command) {
     const int exit_code =
-        greeter::repl::RunRepl(flags.target, channel, settings, flags.show_metadata);
+        greeter::repl::RunRepl(flags.target, channel, settings, flags.show_metadata,
+                               wire_view ? &frame_lines : nullptr, channel_target);
     std::_Exit(exit_code);  // threads waiting on stdin and on the channel end with the process
   }
 
   if (*health) {
     const auto timeout = settings.deadline.value_or(std::chrono::seconds(5));
-    return greeter::RunHealthCheck(channel, health_service, settings.metadata, timeout, flags.json,
-                                   std::cout, std::cerr);
+    return finish(greeter::RunHealthCheck(channel, health_service, settings.metadata, timeout,
+                                          flags.json, std::cout, std::cerr));
   }
   if (*status_command) {
     const auto timeout = settings.deadline.value_or(std::chrono::seconds(5));
-    return greeter::RunStatus(*channel, flags.target, flags.json, timeout, std::cout, std::cerr);
+    return finish(greeter::RunStatus(*channel, flags.target, flags.json, timeout, std::cout,
+                                     std::cerr, wire_view ? channel_target : ""));
   }
   auto stub = greet::Greeter::NewStub(channel);
   greeter::ReplyPrinter printer(std::cout, flags.json);
@@ -155,16 +185,23 @@ int main(int argc, char** argv) {
   } else if (*chat) {
     status = greeter::RunChat(env, name, room);
   } else if (*tour) {
-    status = greeter::RunTour(env, name);
+    status = greeter::RunTour(env, name, together);
   }
+  // The call's frames first, then its outcome; each line in one write, so the view's lines
+  // (from the relay's thread) never cut into it.
+  finish(0);
   if (!env.refused_input.empty()) {
-    std::cerr << "greeter-client: " << env.refused_input << "\n";
+    std::cerr << "greeter-client: " + env.refused_input + "\n";
     std::cout.flush();
     std::_Exit(greeter::kUsageExitCode);
   }
-  if (!status.ok()) std::cerr << "greeter-client: " << greeter::StatusText(status) << "\n";
-  if (flags.show_status) greeter::PrintChannelStatus(flags.target, flags.json, std::cout);
+  if (!status.ok()) std::cerr << "greeter-client: " + greeter::StatusText(status) + "\n";
+  if (flags.show_status) {
+    greeter::PrintChannelStatus(flags.target, flags.json, std::cout,
+                                wire_view ? channel_target : "");
+  }
   std::cout.flush();
+  const int exit_code = greeter::ExitCodeFor(status);
   // chat may leave a thread blocked reading stdin: end the process without waiting for it.
-  std::_Exit(greeter::ExitCodeFor(status));
+  std::_Exit(exit_code);
 }

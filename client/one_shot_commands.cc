@@ -154,7 +154,7 @@ grpc::Status RunChat(CommandEnvironment& env, const std::string& name, const std
   return status;
 }
 
-grpc::Status RunTour(CommandEnvironment& env, const std::string& name) {
+grpc::Status RunTour(CommandEnvironment& env, const std::string& name, bool together) {
   std::promise<grpc::Status> done;
   Tour::Start(env.stub, env.settings, name,
               {[&](const Tour::Step& step) { env.printer.Note(step.heading); },
@@ -171,7 +171,8 @@ grpc::Status RunTour(CommandEnvironment& env, const std::string& name) {
                },
                [&](std::string_view, const Metadata& initial, const Metadata& trailing) {
                  env.printer.PrintMetadata(initial, trailing);
-               }});
+               }},
+              together);
   return done.get_future().get();
 }
 

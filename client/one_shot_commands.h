@@ -39,6 +39,7 @@ grpc::Status RunCollect(CommandEnvironment& env, const std::vector<std::string>&
 // room's events.
 grpc::Status RunChat(CommandEnvironment& env, const std::string& name, const std::string& room);
 // All four shapes, one after another on the one channel, then whether they shared a connection.
-grpc::Status RunTour(CommandEnvironment& env, const std::string& name);
+// `together`: the four calls at once, multiplexed, instead of one after another.
+grpc::Status RunTour(CommandEnvironment& env, const std::string& name, bool together = false);
 
 }  // namespace greeter

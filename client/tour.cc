@@ -8,27 +8,50 @@
 namespace greeter {
 
 Tour::Tour(greet::Greeter::Stub& stub, const CallSettings& settings, std::string name,
-           Handlers handlers)
+           Handlers handlers, bool together)
     : stub_(stub),
       settings_(settings),
       names_{std::move(name), "Ada", "Grace"},
-      handlers_(std::move(handlers)) {}
+      handlers_(std::move(handlers)),
+      together_(together) {}
 
 std::shared_ptr<Tour> Tour::Start(greet::Greeter::Stub& stub, const CallSettings& settings,
-                                  std::string name, Handlers handlers) {
-  std::shared_ptr<Tour> tour(new Tour(stub, settings, std::move(name), std::move(handlers)));
-  tour->RunStep(0);
+                                  std::string name, Handlers handlers, bool together) {
+  std::shared_ptr<Tour> tour(
+      new Tour(stub, settings, std::move(name), std::move(handlers), together));
+  if (!together) {
+    tour->RunStep(0);
+    return tour;
+  }
+  {
+    std::lock_guard lock(tour->mutex_);
+    tour->running_together_ = 4;  // counted before any can end
+  }
+  for (size_t step = 0; step < 4; ++step) tour->RunStep(step);
   return tour;
 }
 
 void Tour::Cancel() {
-  std::function<void()> cancel_step;
+  std::vector<std::function<void()>> cancels;
   {
     std::lock_guard lock(mutex_);
     cancelled_ = true;
-    cancel_step = cancel_step_;
+    cancels = together_ ? cancel_together_ : std::vector<std::function<void()>>{cancel_step_};
   }
-  if (cancel_step) cancel_step();
+  for (const auto& cancel : cancels) {
+    if (cancel) cancel();
+  }
+}
+
+void Tour::StepDone(size_t step) {
+  if (!together_) return RunStep(step + 1);
+  bool last = false;
+  {
+    std::lock_guard lock(mutex_);
+    last = --running_together_ == 0;
+  }
+  // The calls have all ended: nothing else touches these now.
+  if (last && handlers_.on_done) handlers_.on_done(first_failure_, seen_);
 }
 
 greet::HelloRequest Tour::Request(const std::string& name) const {
@@ -62,14 +85,14 @@ CallHandlers Tour::StepHandlers(size_t step, const char* method) {
               }
               if (self->handlers_.on_failure) self->handlers_.on_failure(method, status);
             }
-            self->RunStep(step + 1);
+            self->StepDone(step);
           },
           std::move(on_metadata)};
 }
 
 void Tour::RunStep(size_t step) {
   bool stop = false;
-  {
+  if (!together_) {
     std::lock_guard lock(mutex_);
     current_step_ = step;
     cancel_step_ = nullptr;
@@ -125,7 +148,10 @@ void Tour::RunStep(size_t step) {
   bool cancel_now = false;
   {
     std::lock_guard lock(mutex_);
-    if (current_step_ == step) {
+    if (together_) {
+      cancel_together_.push_back(cancel);
+      cancel_now = cancelled_;
+    } else if (current_step_ == step) {
       cancel_step_ = cancel;
       cancel_now = cancelled_;
     }

@@ -41,14 +41,17 @@ class Tour : public std::enable_shared_from_this<Tour> {
         on_metadata = {};
   };
 
+  // `together`: the four calls start at once, multiplexed on the one connection, instead of
+  // each after the one before has ended; on_done comes when all four have.
   static std::shared_ptr<Tour> Start(greet::Greeter::Stub& stub, const CallSettings& settings,
-                                     std::string name, Handlers handlers);
-  // Cancels the step in flight and runs no more.
+                                     std::string name, Handlers handlers, bool together = false);
+  // Cancels the step (or, together, every call) in flight and runs no more.
   void Cancel();
 
  private:
   Tour(greet::Greeter::Stub& stub, const CallSettings& settings, std::string name,
-       Handlers handlers);
+       Handlers handlers, bool together);
+  void StepDone(size_t step);
   void RunStep(size_t step);
   CallHandlers StepHandlers(size_t step, const char* method);
   greet::HelloRequest Request(const std::string& name) const;
@@ -60,6 +63,9 @@ class Tour : public std::enable_shared_from_this<Tour> {
   std::mutex mutex_;
   size_t current_step_ = 0;
   std::function<void()> cancel_step_;
+  const bool together_;
+  std::vector<std::function<void()>> cancel_together_;  // together: each call's cancel
+  size_t running_together_ = 0;
   bool cancelled_ = false;
   TourConnections seen_;
   grpc::Status first_failure_;

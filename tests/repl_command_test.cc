@@ -104,6 +104,24 @@ TEST(ReplCommand, BlankLinesQuitAndHelp) {
   EXPECT_EQ(Parsed<Help>("help stream").topic, "stream");
 }
 
+TEST(ReplCommand, TourTogetherStartsTheFourCallsAtOnce) {
+  EXPECT_FALSE(Parsed<Tour>("tour Ada Lovelace").together);
+  EXPECT_EQ(Parsed<Tour>("tour Ada Lovelace").name, "Ada Lovelace");
+  const auto together = Parsed<Tour>("tour --together Ada Lovelace");
+  EXPECT_TRUE(together.together);
+  EXPECT_EQ(together.name, "Ada Lovelace");
+  EXPECT_EQ(ParseCommand("tour --together").error, "usage: tour [--together] NAME");
+}
+
+TEST(ReplCommand, FramesTurnsTheWireViewOnAndOff) {
+  EXPECT_TRUE(Parsed<Frames>("frames on").on);
+  EXPECT_FALSE(Parsed<Frames>("frames off").on);
+  EXPECT_EQ(ParseCommand("frames").error, "usage: frames on|off");
+  EXPECT_EQ(ParseCommand("frames maybe").error, "usage: frames on|off");
+  EXPECT_EQ(Completions("", "f"), (std::vector<std::string>{"frames"}));
+  EXPECT_EQ(Completions("frames ", "o"), (std::vector<std::string>{"on", "off"}));
+}
+
 TEST(ReplCommand, HelpListsEveryCommandFromTheTable) {
   const std::string help = HelpText("");
   for (const auto& spec : Commands()) {

@@ -471,6 +471,57 @@ TEST_F(ReplTerminal, NoReplyIsLostOnATerminalThatReadsSlowly) {
   }
 }
 
+TEST_F(ReplTerminal, WithFramesEachFramePrintsAboveThePromptUntilFramesOff) {
+  TestServer server;
+  auto client = StartClient(server.target(), {"--frames"});
+  client->Type("hello Alice\r");
+  EXPECT_TRUE(client->WaitFor("\xe2\x86\x92 HEADERS stream=1 [END_HEADERS]", 5s))
+      << client->output();
+  EXPECT_TRUE(client->WaitFor("greet.HelloRequest {name: \"Alice\"}, END_STREAM (half-close)", 5s))
+      << client->output();
+  EXPECT_TRUE(client->WaitFor("ended OK", 5s)) << client->output();
+  EXPECT_TRUE(client->WaitFor(kReadyPrompt, 5s));
+  client->Type("frames off\r");
+  EXPECT_TRUE(client->WaitFor("frames off\r\n", 5s)) << client->output();
+  client->Type("hello Bob\r");
+  EXPECT_TRUE(client->WaitFor("Hello Bob\r\nOK in ", 5s)) << client->output();
+  client->Type("status\r");
+  EXPECT_TRUE(client->WaitFor("off (frames on shows them)", 5s)) << client->output();
+  EXPECT_EQ(client->output().find("stream=3"), std::string::npos) << client->output();
+  client->Type("quit\r");
+  EXPECT_EQ(client->Wait(5s), 0);
+}
+
+TEST_F(ReplTerminal, WithFramesAServerRestartShowsTheNewConnectionWithItsOwnPreface) {
+  auto server = std::make_unique<TestServer>();
+  const int port = server->port();
+  auto client = StartClient(server->target(), {"--frames"});
+  client->Type("hello Ada\r");
+  // Frame lines may print between the reply and its timing.
+  EXPECT_TRUE(client->WaitFor("Hello Ada\r\n", 5s)) << client->output();
+  EXPECT_TRUE(client->WaitFor("OK in ", 5s)) << client->output();
+
+  server.reset();
+  EXPECT_TRUE(client->WaitFor("lost the connection", 10s)) << client->output();
+  server = std::make_unique<TestServer>(ServerLimits{}, port);
+  EXPECT_TRUE(client->WaitFor("connected again", 20s)) << client->output();
+  client->Type("hello Grace\r");
+  // Frame lines may print between the reply and its timing.
+  EXPECT_TRUE(client->WaitFor("Hello Grace\r\n", 5s)) << client->output();
+  EXPECT_TRUE(client->WaitFor("OK in ", 5s)) << client->output();
+  // The call went on a later connection, announced and decoded from its own preface on (a
+  // fresh HPACK table: its headers decode whole).
+  const std::string& screen = client->output();
+  const auto preface = screen.rfind("PREFACE");
+  const auto grace = screen.find("greet.HelloRequest {name: \"Grace\"}");
+  ASSERT_NE(grace, std::string::npos) << screen;
+  ASSERT_NE(preface, std::string::npos);
+  EXPECT_LT(preface, grace);
+  EXPECT_NE(screen.rfind("] \xe2\x86\x92 HEADERS stream=1 [END_HEADERS]"), std::string::npos)
+      << screen;
+  EXPECT_EQ(server->WaitForCall().method, "SayHello");
+}
+
 TEST_F(ReplTerminal, ChatRepliesPrintAboveAHalfTypedLineWithoutGarblingIt) {
   TestServer server;
   auto client = StartClient(server.target());

@@ -125,6 +125,52 @@ TEST_F(Tls, AClientCertificateWithoutItsKeyOrAKeyWithoutItsCertificateExitsTwoNa
   }
 }
 
+// --frames with TLS: gRPC speaks plaintext to the client's relay, which does the TLS to the
+// server with the same checks; the frames are seen in the clear.
+class TlsWireView : public Tls {
+ protected:
+  RunResult Client(const TestServer& server, std::vector<std::string> args) {
+    args.insert(args.begin(), {GREETER_CLIENT_BIN, "--target", server.target(), "--frames=json"});
+    args.insert(args.end(), {"--deadline", "5s", "hello", "A"});
+    return RunProgram(args);
+  }
+};
+
+TEST_F(TlsWireView, ShowsATlsCallsFramesInTheClear) {
+  TestServer server(ServerSide(false));
+  const auto run = Client(server, {"--ca", File("ca.pem")});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.out, "Hello A\n");
+  EXPECT_NE(run.err.find(R"([":path","/greet.Greeter/SayHello"])"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find(R"("message":{"message":"Hello A"})"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find(R"("grpc_status":"OK")"), std::string::npos) << run.err;
+}
+
+TEST_F(TlsWireView, RefusesAServerTheCaDidNotSignSayingTheHandshakeFailed) {
+  TestServer server(ServerSide(false));
+  const auto run = Client(server, {"--ca", File("other-ca.pem")});
+  EXPECT_EQ(run.exit_code, 64 + 14) << run.err;
+  EXPECT_NE(run.err.find("TLS handshake with the target failed"), std::string::npos) << run.err;
+  EXPECT_EQ(run.err.find("\"type\":\"HEADERS\""), std::string::npos) << run.err;
+}
+
+TEST_F(TlsWireView, ChecksTheServerNameAsTheChannelWould) {
+  TestServer server(ServerSide(false));  // its certificate names localhost and 127.0.0.1
+  EXPECT_EQ(Client(server, {"--ca", File("ca.pem"), "--server-name", "localhost"}).exit_code, 0);
+  const auto wrong = Client(server, {"--ca", File("ca.pem"), "--server-name", "other.example"});
+  EXPECT_EQ(wrong.exit_code, 64 + 14) << wrong.err;
+  EXPECT_NE(wrong.err.find("TLS handshake with the target failed"), std::string::npos) << wrong.err;
+}
+
+TEST_F(TlsWireView, DoesMutualTlsWithTheClientsCertificate) {
+  TestServer server(ServerSide(true));
+  const auto run = Client(server, {"--ca", File("ca.pem"), "--cert", File("client.pem"), "--key",
+                                   File("client-key.pem")});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.err.find(R"("grpc_status":"OK")"), std::string::npos) << run.err;
+  EXPECT_EQ(Client(server, {"--ca", File("ca.pem")}).exit_code, 64 + 14);  // no certificate
+}
+
 TEST(TlsFlags, PlaintextOnANonLoopbackAddressWarns) {
   ChildProcess server({GREETER_SERVER_BIN, "--listen", "0.0.0.0:0"});
   ASSERT_TRUE(server.ReadStdoutLine(10s)) << server.stderr_text();

@@ -180,7 +180,9 @@ const std::vector<CommandSpec>& Commands() {
        "bidirectional streaming: every line you type is sent, replies appear as they arrive; "
        "in a ROOM, everyone in it sees what you say and you see them come and go, and /who "
        "lists who is there; /leave or Ctrl-D half-closes and waits for the last replies"},
-      {"tour", "tour NAME", "all four call shapes, one after another, on this one connection"},
+      {"tour", "tour [--together] NAME",
+       "all four call shapes, one after another, on this one connection (--together: all four "
+       "at once, multiplexed)"},
       {"status", "status",
        "this client's channel as gRPC's channelz counts it: calls, the connection, streams and "
        "messages on it; then every setting"},
@@ -190,6 +192,9 @@ const std::vector<CommandSpec>& Commands() {
        "first reply, pad each reply with BYTES, ask for the server's view of the call "
        "(call-info); metadata on prints the server's metadata after each call"},
       {"unset", kUnsetUsage, "remove a setting: back to none, or off"},
+      {"frames", "frames on|off",
+       "show or hide every HTTP/2 frame of the connection as it passes, decoded (the client "
+       "must have been started with --frames)"},
       {"help", "help [COMMAND]", "this list, or one command's usage"},
       {"quit", "quit", "leave (so does Ctrl-D at the prompt)"},
   };
@@ -204,11 +209,12 @@ ParsedLine ParseCommand(std::string_view line) {
   const size_t arguments = words->size() - 1;
 
   if (verb == "hello" || verb == "tour") {
-    if (arguments == 0) return UsageError(verb);
-    std::string name = Rest(*words, 1);
+    const bool together = verb == "tour" && arguments > 0 && (*words)[1] == "--together";
+    if (arguments == (together ? 1 : 0)) return UsageError(verb);
+    std::string name = Rest(*words, together ? 2 : 1);
     if (auto problem = NameProblem(name)) return Error(*problem);
     if (verb == "hello") return {Hello{std::move(name)}, ""};
-    return {Tour{std::move(name)}, ""};
+    return {Tour{std::move(name), together}, ""};
   }
   if (verb == "chat") {
     if (arguments == 0 || arguments > 2) return UsageError(verb);
@@ -236,6 +242,10 @@ ParsedLine ParseCommand(std::string_view line) {
     if (verb == "collect") return {Collect{}, ""};
     if (verb == "status") return {Status{}, ""};
     return {Quit{}, ""};
+  }
+  if (verb == "frames") {
+    if (arguments != 1 || ((*words)[1] != "on" && (*words)[1] != "off")) return UsageError(verb);
+    return {Frames{(*words)[1] == "on"}, ""};
   }
   if (verb == "help") {
     if (arguments > 1) return UsageError(verb);
@@ -275,6 +285,8 @@ std::vector<std::string> Completions(std::string_view line_before_word, std::str
     for (const auto& setting : Settings()) {
       if (setting.name == before[1] && setting.value == "on|off") candidates = {"on", "off"};
     }
+  } else if (before.size() == 1 && before[0] == "frames") {
+    candidates = {"on", "off"};
   } else if (before.size() == 1 && before[0] == "help") {
     for (const auto& spec : Commands()) candidates.emplace_back(spec.name);
   }

@@ -26,6 +26,7 @@ struct Chat {
 };
 struct Tour {
   std::string name;
+  bool together = false;  // the four calls at once, multiplexed
 };
 struct Status {};
 struct SetDeadline {
@@ -66,13 +67,16 @@ struct UnsetKnob {
 struct Help {
   std::string topic;  // empty: all commands
 };
+struct Frames {
+  bool on = false;  // frames on: show the wire view's lines; off: hide them
+};
 struct Quit {};
 struct Nothing {};  // a blank line
 
 using Command =
     std::variant<Hello, Stream, Collect, Chat, Tour, Status, SetDeadline, SetHeader, UnsetDeadline,
                  UnsetHeader, SetFail, SetFailAfter, SetDelay, SetPadding, SetCallInfo,
-                 SetShowMetadata, UnsetKnob, Help, Quit, Nothing>;
+                 SetShowMetadata, UnsetKnob, Frames, Help, Quit, Nothing>;
 
 // A command, or a message saying what is wrong with the line and how it should look.
 struct ParsedLine {

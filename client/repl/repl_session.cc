@@ -14,6 +14,7 @@
 #include "client/reply_printer.h"
 #include "client/room_chat.h"
 #include "client/server_stream_call.h"
+#include "client/status_command.h"
 #include "client/status_row.h"
 #include "client/tour.h"
 #include "client/unary_call.h"
@@ -48,14 +49,17 @@ std::string_view StateColour(grpc_connectivity_state state) {
 
 ReplSession::ReplSession(asio::io_context& io, std::shared_ptr<grpc::Channel> channel,
                          std::string target, CallSettings settings, Console& console,
-                         std::function<void()> on_quit)
+                         std::function<void()> on_quit, wire::FrameLineSwitch* frames,
+                         std::string channel_target)
     : io_(io),
       channel_(channel),
       stub_(greet::Greeter::NewStub(channel)),
       target_(std::move(target)),
       settings_(std::move(settings)),
       console_(console),
-      on_quit_(std::move(on_quit)) {
+      on_quit_(std::move(on_quit)),
+      frames_(frames),
+      channel_target_(channel_target.empty() ? target_ : std::move(channel_target)) {
   console_.OnLine([this](std::optional<std::string> line) { OnLine(std::move(line)); });
 }
 
@@ -250,6 +254,17 @@ void ReplSession::Execute(const Command& command) {
           const auto [text, refused] = ApplyKnob(c);
           if (refused) Failed(kUsageExitCode);
           Print(text + "\n");
+          Prompt();
+        } else if constexpr (std::is_same_v<T, repl::Frames>) {
+          if (frames_) {
+            frames_->Show(c.on);
+            Print(c.on ? "frames on\n" : "frames off\n");
+          } else {
+            Failed(kUsageExitCode);
+            Print(std::string("frames ") + (c.on ? "on" : "off") +
+                  ": the wire view is not running: start greeter-client with --frames (the "
+                  "view must carry the connection from its first byte)\n");
+          }
           Prompt();
         } else if constexpr (std::is_same_v<T, repl::Help>) {
           Print(HelpText(c.topic));
@@ -553,7 +568,8 @@ void ReplSession::StartTour(const Tour& command) {
        on_io([this](const grpc::Status& first_failure, const TourConnections& seen) {
          Print(TourConclusion(seen) + "\n");
          EndCall(first_failure, false);
-       })});
+       })},
+      command.together);
   call.cancel = [tour] { tour->Cancel(); };
 }
 
@@ -561,7 +577,7 @@ void ReplSession::ShowStatus(std::chrono::steady_clock::time_point give_up) {
   // The connection as gRPC itself counts it (channelz). gRPC counts a stream as ended a moment
   // after its call has ended: until then (at most until give_up) look again on a timer, not
   // reading commands meanwhile, so that no call the user saw end shows as open.
-  const auto channel = ReadChannelz(target_, std::chrono::milliseconds(0));
+  const auto channel = ReadChannelz(channel_target_, std::chrono::milliseconds(0));
   if (channel && OpenStreams(*channel) > 0 && std::chrono::steady_clock::now() < give_up) {
     mode_ = Mode::kCall;
     status_timer_.expires_after(std::chrono::milliseconds(2));
@@ -572,7 +588,12 @@ void ReplSession::ShowStatus(std::chrono::steady_clock::time_point give_up) {
   }
   std::string text = channel ? ChannelzText(*channel)
                              : StatusRow("channel", target_ + " (channelz has no record of it)");
-  Print(text + SettingsRows());
+  text += SettingsRows();
+  if (channel_target_ != target_) text += WireViewRow(target_, channel_target_);
+  text += StatusRow("frames", !frames_             ? "off (start the client with --frames)"
+                              : frames_->showing() ? "on (frames off hides them)"
+                                                   : "off (frames on shows them)");
+  Print(text);
   mode_ = Mode::kCommand;
   Prompt();
 }

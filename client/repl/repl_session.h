@@ -14,6 +14,7 @@
 #include "client/repl/command.h"
 #include "client/repl/console.h"
 #include "client/repl/room_members.h"
+#include "client/wire/frame_line_switch.h"
 #include "greet.grpc.pb.h"
 
 namespace greeter::repl {
@@ -23,8 +24,11 @@ namespace greeter::repl {
 // tagged with the call they belong to, so events of a call the user has left are ignored.
 class ReplSession {
  public:
+  // `frames`: the wire view's lines, when the client runs with --frames (else null);
+  // `channel_target`: what the channel connects to (the view's relay, or `target`).
   ReplSession(asio::io_context& io, std::shared_ptr<grpc::Channel> channel, std::string target,
-              CallSettings settings, Console& console, std::function<void()> on_quit);
+              CallSettings settings, Console& console, std::function<void()> on_quit,
+              wire::FrameLineSwitch* frames = nullptr, std::string channel_target = "");
 
   void Start();
   // Ctrl-C: cancels the call in progress, or clears the line being typed.
@@ -112,6 +116,8 @@ class ReplSession {
   CallSettings settings_;
   Console& console_;
   std::function<void()> on_quit_;
+  wire::FrameLineSwitch* frames_;
+  const std::string channel_target_;
 
   Mode mode_ = Mode::kCommand;
   std::optional<ActiveCall> call_;

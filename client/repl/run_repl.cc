@@ -28,7 +28,8 @@ std::string HistoryFile() {
 }
 
 int RunRepl(const std::string& target, std::shared_ptr<grpc::Channel> channel,
-            const CallSettings& settings, bool show_metadata) {
+            const CallSettings& settings, bool show_metadata, wire::FrameLineSwitch* frames,
+            const std::string& channel_target) {
   // Never destroyed: the threads that wait on stdin and on the channel may still post to it
   // while the process ends.
   static auto& io = *new asio::io_context;
@@ -40,7 +41,15 @@ int RunRepl(const std::string& target, std::shared_ptr<grpc::Channel> channel,
   } else {
     console = std::make_unique<PipedConsole>(io, std::cin);
   }
-  ReplSession session(io, channel, target, settings, *console, [] { io.stop(); });
+  if (frames && console->interactive()) {
+    // Through the session's thread, in order with the replies, above the line being typed.
+    Console* shown_on = console.get();
+    frames->Redirect([shown_on](const std::string& line) {
+      asio::post(io, [shown_on, line] { shown_on->Print(line + "\n"); });
+    });
+  }
+  ReplSession session(
+      io, channel, target, settings, *console, [] { io.stop(); }, frames, channel_target);
   session.ShowMetadata(show_metadata);
 
   // Ctrl-C belongs to the session (it cancels a call); SIGTERM and SIGHUP end it cleanly, so
@@ -66,7 +75,8 @@ int RunRepl(const std::string& target, std::shared_ptr<grpc::Channel> channel,
   io.run();
   // A person saw each failure as it happened; a script is told by the exit status.
   const int exit_code = console->interactive() ? 0 : session.exit_code();
-  console.reset();  // restores the terminal and saves the history
+  if (frames) frames->Show(false);  // the console goes: nothing may print through it now
+  console.reset();                  // restores the terminal and saves the history
   std::cout.flush();
   return exit_code;
 }

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "client/call_settings.h"
+#include "client/wire/frame_line_switch.h"
 
 namespace greeter::repl {
 
@@ -13,9 +14,12 @@ namespace greeter::repl {
 // returns the exit status: 0 at a terminal; for a script, its first failure's (2 for a line it
 // could not run, 64 + the code for a failed call), 0 if none. A terminal gets line editing,
 // history and a live prompt; anything else is read as a script, quietly and deterministically.
-// `show_metadata` starts it with `set metadata on` (--show-metadata).
+// `show_metadata` starts it with `set metadata on` (--show-metadata). With `frames` (--frames),
+// the wire view's lines print through the console at a terminal (above the line being typed),
+// on stderr for a script; `channel_target` is the relay's address.
 int RunRepl(const std::string& target, std::shared_ptr<grpc::Channel> channel,
-            const CallSettings& settings, bool show_metadata);
+            const CallSettings& settings, bool show_metadata,
+            wire::FrameLineSwitch* frames = nullptr, const std::string& channel_target = "");
 
 // $XDG_STATE_HOME/greeter/history, else ~/.local/state/greeter/history; empty without a home.
 std::string HistoryFile();

@@ -4,6 +4,7 @@
 #include <grpcpp/security/credentials.h>
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <thread>
 
 namespace greeter::testing {
@@ -40,8 +41,23 @@ TestServer::TestServer(const ServerOptions& options)
       }) {}
 
 std::shared_ptr<grpc::Channel> TestServer::NewChannel() const {
-  auto channel = grpc::CreateChannel(target(), grpc::InsecureChannelCredentials());
   std::lock_guard lock(channels_mutex_);
+  std::shared_ptr<grpc::Channel> channel;
+  if (std::getenv("GREETER_TEST_THROUGH_WIRE_VIEW")) {
+    if (!wire_view_) {
+      wire_view_ = std::make_unique<wire::WireView>(
+          target(), std::nullopt, wire::FrameFormat::kJson, false, [](const std::string& line) {
+            // Decoded and formatted, then dropped.
+            EXPECT_FALSE(line.empty());
+          });
+    }
+    grpc::ChannelArguments arguments;
+    arguments.SetString(GRPC_ARG_DEFAULT_AUTHORITY, target());
+    channel = grpc::CreateCustomChannel(wire_view_->address(), grpc::InsecureChannelCredentials(),
+                                        arguments);
+  } else {
+    channel = grpc::CreateChannel(target(), grpc::InsecureChannelCredentials());
+  }
   channels_.push_back(channel);
   return channel;
 }

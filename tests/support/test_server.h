@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "client/wire/wire_view.h"
 #include "greet.grpc.pb.h"
 #include "server/greeter_server.h"
 
@@ -30,6 +31,9 @@ class TestServer {
 
   int port() const { return server_.port(); }
   std::string target() const { return "127.0.0.1:" + std::to_string(server_.port()); }
+  // With GREETER_TEST_THROUGH_WIRE_VIEW set in the environment, every channel goes through a
+  // wire view's relay (greeter-client --frames=json, its lines counted, not printed): the
+  // transparency run, which proves the relay changes nothing a call can see.
   std::shared_ptr<grpc::Channel> NewChannel() const;
   std::unique_ptr<greet::Greeter::Stub> NewStub() const;
 
@@ -57,6 +61,7 @@ class TestServer {
   // thread, and gRPC 1.51 then tears down its shared callback queue on that thread while this
   // thread tears down a server: a double free inside gRPC (seen under ASan).
   mutable std::mutex channels_mutex_;
+  mutable std::unique_ptr<wire::WireView> wire_view_;  // outlives the channels through it
   mutable std::vector<std::shared_ptr<grpc::Channel>> channels_;
   GreeterServer server_;
 };

@@ -1,0 +1,72 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <span>
+#include <string>
+
+#include "client/wire/frame.h"
+#include "client/wire/grpc_message_reader.h"
+#include "client/wire/hpack_inflater.h"
+
+namespace greeter::wire {
+
+// Decodes the two byte streams of one HTTP/2 connection (client to server, server to client)
+// into frames, as they pass: fed each direction's bytes in order, in chunks of any size, it
+// hands every complete frame to the sink. It knows gRPC: header blocks are marked as request
+// headers, response headers or trailers, and DATA is cut into gRPC messages decoded as the
+// stream's method's types.
+//
+// Input it cannot decode (a bad preface, a frame that breaks RFC 9113's rules, HPACK it cannot
+// inflate) yields one frame saying so, and that direction is decoded no further: the decoder
+// never throws, so the bytes it watches are never disturbed. Not thread-safe: one caller.
+class FrameDecoder {
+ public:
+  using FrameSink = std::function<void(const Frame&)>;
+  explicit FrameDecoder(FrameSink sink);
+
+  void Feed(Direction direction, std::span<const uint8_t> bytes, double t_ms);
+  // That direction met input it cannot decode.
+  bool stopped(Direction direction) const { return Side(direction).stopped; }
+
+  // Frames hold at most this much payload before the decoder calls the input malformed (the
+  // largest SETTINGS_MAX_FRAME_SIZE RFC 9113 allows).
+  static constexpr uint32_t kMaxFrameLength = (1u << 24) - 1;
+
+ private:
+  struct StreamState {
+    std::string method;
+    std::unique_ptr<GrpcMessageReader> sent_messages, received_messages;
+    int received_header_blocks = 0;
+    bool sent_ended = false, received_ended = false;
+  };
+  struct DirectionState {
+    bool awaiting_preface = false;
+    bool stopped = false;
+    std::string pending;  // bytes of a frame not yet complete
+    HpackInflater hpack;
+    uint32_t continuation_stream = 0;  // a header block goes on in CONTINUATION on this stream
+    HeaderRole continuation_role = HeaderRole::kNone;
+  };
+
+  DirectionState& Side(Direction direction) {
+    return direction == Direction::kSent ? sent_ : received_;
+  }
+  const DirectionState& Side(Direction direction) const {
+    return direction == Direction::kSent ? sent_ : received_;
+  }
+  // Decodes one whole frame; returns false when it was malformed (`frame.problem` says how).
+  bool Decode(Frame& frame, std::span<const uint8_t> payload);
+  bool DecodeHeaderBlock(Frame& frame, std::span<const uint8_t> fragment, bool first);
+  bool DecodeData(Frame& frame, std::span<const uint8_t> payload);
+  void EndStreamSide(uint32_t stream, Direction direction);
+  void Stop(Frame& frame, std::string problem);
+
+  FrameSink sink_;
+  DirectionState sent_, received_;
+  std::map<uint32_t, StreamState> streams_;  // open streams only
+};
+
+}  // namespace greeter::wire

@@ -1,0 +1,53 @@
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "client/wire/flow_windows.h"
+#include "client/wire/stream_ledger.h"
+#include "client/wire/wire_observer.h"
+
+namespace greeter::wire {
+
+enum class FrameFormat { kText, kJson, kMermaid };
+
+// The frame view: a line per frame, and one per stream as it ends summing it up, as text for
+// people, as one JSON object per line (the schema is in README: See the wire), or as a Mermaid
+// sequence diagram (sequence_diagram.h). Text lines
+// are coloured per stream when `colour` is set (stderr is a terminal).
+class FramePrinter : public WireObserver {
+ public:
+  using LineSink = std::function<void(const std::string& line)>;  // without '\n'
+  FramePrinter(FrameFormat format, bool colour, LineSink sink);
+
+  void OnConnectionOpened(int connection, const std::string& target) override;
+  void OnFrame(int connection, const Frame& frame) override;
+  void OnConnectionClosed(int connection, double t_ms, const std::string& why) override;
+  // Streams begun and not yet ended, on every connection.
+  size_t open_streams() const;
+
+ private:
+  void PrintSummary(int connection, double t_ms, const StreamSummary& summary);
+  std::string Paint(uint32_t stream, std::string line) const;
+  std::string ConnectionTag(int connection) const;
+
+  const FrameFormat format_;
+  const bool colour_;
+  LineSink sink_;
+  struct ConnectionState {
+    StreamLedger ledger;
+    FlowWindows windows;
+  };
+  // Fills in the stream's and the connection's windows, and forgets the stream's.
+  void AddWindows(ConnectionState& state, StreamSummary& summary);
+  std::map<int, ConnectionState> connections_;
+};
+
+// The text form of one frame, without time, colour or connection: "→ HEADERS stream=1 ...".
+std::string FrameText(const Frame& frame);
+// The JSON form of one frame, on one line.
+std::string FrameJson(const Frame& frame, int connection);
+
+}  // namespace greeter::wire

@@ -1,0 +1,286 @@
+#include "client/wire/relay.h"
+
+#include <array>
+#include <chrono>
+#include <functional>
+#include <future>
+#include <stdexcept>
+
+#include "client/wire/frame_decoder.h"
+
+namespace greeter::wire {
+
+namespace {
+
+struct HostPort {
+  std::string host, port;
+};
+
+HostPort SplitTarget(std::string target) {
+  if (target.rfind("dns:///", 0) == 0) target.erase(0, 7);
+  const auto colon = target.rfind(':');
+  if (colon == std::string::npos || target.rfind("unix:", 0) == 0) {
+    throw std::runtime_error("--frames: the target must be HOST:PORT, got " + target);
+  }
+  std::string host = target.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  return {host, target.substr(colon + 1)};
+}
+
+}  // namespace
+
+// One connection from gRPC and its connection to the target. Lives while any of its
+// operations is pending (each holds a shared_ptr to it); all of it runs on the relay's thread.
+class WireRelay::Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  Connection(asio::ip::tcp::socket from_grpc, int number, WireObserver& observer,
+             asio::ssl::context* tls, const std::string& tls_name)
+      : from_grpc_(std::move(from_grpc)),
+        to_target_(from_grpc_.get_executor()),
+        resolver_(from_grpc_.get_executor()),
+        number_(number),
+        observer_(observer),
+        opened_(std::chrono::steady_clock::now()),
+        decoder_([this](const Frame& frame) { observer_.OnFrame(number_, frame); }) {
+    if (tls) {
+      tls_.emplace(to_target_, *tls);
+      SSL* ssl = tls_->native_handle();
+      asio::error_code error;
+      asio::ip::make_address(tls_name, error);
+      if (error) {
+        // SNI names hosts, never addresses. (SSL_set_tlsext_host_name, without its C cast.)
+        SSL_ctrl(ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
+                 const_cast<char*>(tls_name.c_str()));
+        X509_VERIFY_PARAM_set1_host(SSL_get0_param(ssl), tls_name.c_str(), 0);
+      } else {
+        X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), tls_name.c_str());
+      }
+    }
+  }
+
+  // Bytes gRPC or the target sent that the relay has not read yet.
+  bool BytesWaiting() {
+    if (closed_) return false;
+    asio::error_code ignored;
+    return (!sent_.done && from_grpc_.available(ignored) > 0) ||
+           (!received_.done && to_target_.is_open() && to_target_.available(ignored) > 0);
+  }
+
+  void Start(const std::string& host, const std::string& port, const std::string& target) {
+    observer_.OnConnectionOpened(number_, target);
+    // Nothing is read from gRPC until the target is connected: its bytes wait in the kernel.
+    resolver_.async_resolve(
+        host, port,
+        [self = shared_from_this()](const asio::error_code& error,
+                                    const asio::ip::tcp::resolver::results_type& endpoints) {
+          if (error) return self->Close("cannot resolve the target: " + error.message());
+          asio::async_connect(
+              self->to_target_, endpoints,
+              [self](const asio::error_code& connect_error, const auto&) {
+                if (connect_error) {
+                  return self->Close("cannot connect to the target: " + connect_error.message());
+                }
+                self->to_target_.set_option(asio::ip::tcp::no_delay(true));
+                self->Handshake();
+              });
+        });
+  }
+
+ private:
+  struct Pipe {
+    Direction direction;
+    std::array<uint8_t, kReadBufferBytes> buffer = {};
+    bool done = false;
+  };
+
+  void Handshake() {
+    if (!tls_) return Relay();
+    tls_->async_handshake(
+        asio::ssl::stream_base::client, [self = shared_from_this()](const asio::error_code& error) {
+          if (error) {
+            return self->Close("TLS handshake with the target failed: " + error.message());
+          }
+          self->Relay();
+        });
+  }
+
+  void Relay() {
+    Pump(sent_);
+    Pump(received_);
+  }
+
+  double Elapsed() const {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - opened_)
+        .count();
+  }
+
+  template <typename Handler>
+  void ReadInto(Pipe& pipe, Handler handler) {
+    if (pipe.direction == Direction::kSent) {
+      from_grpc_.async_read_some(asio::buffer(pipe.buffer), std::move(handler));
+    } else if (tls_) {
+      tls_->async_read_some(asio::buffer(pipe.buffer), std::move(handler));
+    } else {
+      to_target_.async_read_some(asio::buffer(pipe.buffer), std::move(handler));
+    }
+  }
+
+  template <typename Handler>
+  void WriteOn(Pipe& pipe, size_t length, Handler handler) {
+    const auto bytes = asio::buffer(pipe.buffer.data(), length);
+    if (pipe.direction == Direction::kReceived) {
+      asio::async_write(from_grpc_, bytes, std::move(handler));
+    } else if (tls_) {
+      asio::async_write(*tls_, bytes, std::move(handler));
+    } else {
+      asio::async_write(to_target_, bytes, std::move(handler));
+    }
+  }
+
+  void Pump(Pipe& pipe) {
+    ReadInto(
+        pipe, [self = shared_from_this(), &pipe](const asio::error_code& error, size_t length) {
+          if (error) return self->EndOfPipe(pipe, error);
+          self->WriteOn(pipe, length, [self, &pipe](const asio::error_code& write_error, size_t) {
+            if (write_error) return self->Close("cannot write: " + write_error.message());
+            self->Pump(pipe);
+          });
+          // The bytes are already on their way; decoding them adds nothing to their latency.
+          // The buffer is not touched again until that write is done.
+          self->decoder_.Feed(pipe.direction, {pipe.buffer.data(), length}, self->Elapsed());
+        });
+  }
+
+  // One side stopped sending: pass the half-close on; the connection ends when both have.
+  void EndOfPipe(Pipe& pipe, const asio::error_code& error) {
+    // A TLS peer that closes without close_notify is, to HTTP/2, a peer that closed.
+    if (error != asio::error::eof && error != asio::ssl::error::stream_truncated) {
+      return Close(error.message());
+    }
+    pipe.done = true;
+    asio::error_code ignored;
+    (pipe.direction == Direction::kSent ? to_target_ : from_grpc_)
+        .shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+    if (sent_.done && received_.done) Close("");
+  }
+
+  void Close(const std::string& why) {
+    if (closed_) return;
+    closed_ = true;
+    asio::error_code ignored;
+    from_grpc_.close(ignored);
+    to_target_.close(ignored);
+    observer_.OnConnectionClosed(number_, Elapsed(), why);
+  }
+
+  asio::ip::tcp::socket from_grpc_, to_target_;
+  std::optional<asio::ssl::stream<asio::ip::tcp::socket&>> tls_;  // over to_target_
+  asio::ip::tcp::resolver resolver_;
+  const int number_;
+  WireObserver& observer_;
+  const std::chrono::steady_clock::time_point opened_;
+  FrameDecoder decoder_;
+  Pipe sent_{Direction::kSent};
+  Pipe received_{Direction::kReceived};
+  bool closed_ = false;
+};
+
+WireRelay::WireRelay(const std::string& target, std::optional<UpstreamTls> tls,
+                     WireObserver& observer)
+    : target_(target), observer_(observer), acceptor_(io_) {
+  const auto [host, port] = SplitTarget(target);
+  host_ = host;
+  port_ = port;
+  if (tls) {
+    tls_.emplace(asio::ssl::context::tls_client);
+    tls_->set_verify_mode(asio::ssl::verify_peer);
+    if (tls->ca_pem.empty()) {
+      tls_->set_default_verify_paths();
+    } else {
+      tls_->add_certificate_authority(asio::buffer(tls->ca_pem));
+    }
+    if (!tls->cert_pem.empty()) {
+      tls_->use_certificate_chain(asio::buffer(tls->cert_pem));
+      tls_->use_private_key(asio::buffer(tls->key_pem), asio::ssl::context::pem);
+    }
+    // gRPC servers speak HTTP/2 over TLS only to a client that asks for it by ALPN.
+    static constexpr unsigned char kAlpnH2[] = {2, 'h', '2'};
+    SSL_CTX_set_alpn_protos(tls_->native_handle(), kAlpnH2, sizeof kAlpnH2);
+    tls_name_ = tls->server_name.empty() ? host_ : tls->server_name;
+  }
+  const asio::ip::tcp::endpoint loopback(asio::ip::address_v4::loopback(), 0);
+  acceptor_.open(loopback.protocol());
+  acceptor_.bind(loopback);
+  acceptor_.listen();
+  Accept();
+  thread_ = std::thread([this] { io_.run(); });
+}
+
+WireRelay::~WireRelay() {
+  asio::post(io_, [this] {
+    asio::error_code ignored;
+    acceptor_.close(ignored);
+  });
+  io_.stop();
+  thread_.join();
+}
+
+bool WireRelay::AnyBytesWaiting() {
+  for (const auto& weak : live_) {
+    if (const auto connection = weak.lock(); connection && connection->BytesWaiting()) return true;
+  }
+  return false;
+}
+
+void WireRelay::Settle(std::chrono::milliseconds timeout, std::function<bool()> settled) {
+  // Handlers run one at a time on the relay's thread, so once a handler posted now runs, every
+  // read completed before it has been written on and decoded; bytes still waiting in a socket
+  // are read by the handlers queued after it, so it checks again behind them. What `settled`
+  // waits for (gRPC's own last frames, an RST_STREAM after a deadline) is checked each
+  // millisecond.
+  const auto give_up = std::chrono::steady_clock::now() + timeout;
+  auto done = std::make_shared<std::promise<void>>();
+  auto future = done->get_future();
+  auto timer = std::make_shared<asio::steady_timer>(io_);
+  auto check = std::make_shared<std::function<void()>>();
+  *check = [this, done, check, timer, give_up, settled = std::move(settled)] {
+    const bool late = std::chrono::steady_clock::now() >= give_up;
+    if (!late && AnyBytesWaiting()) {
+      asio::post(io_, *check);
+    } else if (!late && !settled()) {
+      timer->expires_after(std::chrono::milliseconds(1));
+      timer->async_wait([check](const asio::error_code&) {
+        // A copy runs, so the one in *check may be cleared while it does.
+        if (const auto again = *check) again();
+      });
+    } else {
+      done->set_value();
+      *check = nullptr;  // breaks the cycle
+    }
+  };
+  asio::post(io_, *check);
+  future.wait_until(give_up);
+}
+
+std::string WireRelay::address() const {
+  return "127.0.0.1:" + std::to_string(acceptor_.local_endpoint().port());
+}
+
+void WireRelay::Accept() {
+  acceptor_.async_accept([this](const asio::error_code& error, asio::ip::tcp::socket socket) {
+    if (error == asio::error::operation_aborted) return;
+    if (!error) {
+      socket.set_option(asio::ip::tcp::no_delay(true));
+      auto connection = std::make_shared<Connection>(std::move(socket), ++connections_, observer_,
+                                                     tls_ ? &*tls_ : nullptr, tls_name_);
+      std::erase_if(live_, [](const auto& weak) { return weak.expired(); });
+      live_.push_back(connection);
+      connection->Start(host_, port_, target_);
+    }
+    Accept();
+  });
+}
+
+}  // namespace greeter::wire
