@@ -279,12 +279,13 @@ BidiStreamReactor::NextSteps BidiStreamReactor::Advance() {
       write_in_flight_ = steps.wait_first_reply_delay = true;  // the write slot waits
     } else {
       if (HasEvents()) {  // a room's: its bytes are shared, the sequence this member's
-        const QueuedEvent& next = events_->front();
-        reply_bytes_ = next.event->WireFor(next.sequence);
-        if (next.counted) --(next.event->is_text() ? texts_queued_ : presence_queued_);
+        event_in_flight_ = std::move(events_->front());
         events_->pop_front();
-        steps.write_serialized = true;
+        if (event_in_flight_->counted) {
+          --(event_in_flight_->event->is_text() ? texts_queued_ : presence_queued_);
+        }
       } else {
+        event_in_flight_.reset();
         QueuedReply& next = replies_.front();
         reply_in_flight_ = std::move(next.reply);
         claim_in_flight_ = std::move(next.claim);
@@ -327,7 +328,9 @@ BidiStreamReactor::NextSteps BidiStreamReactor::Advance() {
 
 void BidiStreamReactor::Take(NextSteps steps) {
   if (steps.write) {
-    if (!steps.write_serialized) reply_bytes_ = SerializeReply(reply_in_flight_);
+    // Made here, not under the mutex: the write slot is this thread's until OnWriteDone.
+    reply_bytes_ = event_in_flight_ ? event_in_flight_->event->WireFor(event_in_flight_->sequence)
+                                    : SerializeReply(reply_in_flight_);
     StartWrite(&reply_bytes_);
   }
   if (steps.wait_first_reply_delay) {

@@ -63,7 +63,6 @@ class BidiStreamReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer,
     bool read = false;
     bool read_in_room = false;  // a room member's read: tell Advance once it is started
     bool write = false;
-    bool write_serialized = false;  // a room event's bytes, ready under the mutex
     bool wait_first_reply_delay = false;
     bool start_grace = false;
     std::optional<grpc::Status> finish;
@@ -105,11 +104,12 @@ class BidiStreamReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer,
   Rooms& rooms_;
   CallTracker tracker_;
   CancellableTimer timer_;
-  std::shared_ptr<BidiStreamReactor> self_;  // until OnDone
-  grpc::ByteBuffer request_bytes_;           // owned by the read in flight
-  greet::HelloRequest request_;              // the last request read, parsed
-  greet::HelloReply reply_in_flight_;        // the write in flight's reply (plain mode)...
-  grpc::ByteBuffer reply_bytes_;             // ...as the write sends it
+  std::shared_ptr<BidiStreamReactor> self_;     // until OnDone
+  grpc::ByteBuffer request_bytes_;              // owned by the read in flight
+  greet::HelloRequest request_;                 // the last request read, parsed
+  greet::HelloReply reply_in_flight_;           // the write in flight's reply (plain mode)...
+  std::optional<QueuedEvent> event_in_flight_;  // ...or room event (room mode)...
+  grpc::ByteBuffer reply_bytes_;                // ...as the write sends it
   std::optional<ReplyMemory::Claim> claim_in_flight_;
   grpc::Status finished_with_;
 

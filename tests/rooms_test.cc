@@ -483,24 +483,6 @@ TEST(Rooms, CuttingOffManySlowMembersCostsTheOthersOneLeftEvent) {
   for (int i = 0; i < kSlow; ++i) slow[i]->Finish();
 }
 
-// A member that joins with resume_after, on the raw stream: returns what it reads up to and
-// including its WELCOME.
-std::vector<greet::HelloReply> Rejoin(
-    grpc::ClientReaderWriter<greet::HelloRequest, greet::HelloReply>& stream,
-    const std::string& name, const std::string& room, uint32_t after, uint64_t epoch) {
-  auto request = CallSettings{}.JoinRequest(name, room);
-  request.set_resume_after(after);
-  request.set_resume_epoch(epoch);
-  EXPECT_TRUE(stream.Write(request));
-  std::vector<greet::HelloReply> read;
-  greet::HelloReply reply;
-  while (stream.Read(&reply)) {
-    read.push_back(reply);
-    if (reply.event() == greet::WELCOME) break;
-  }
-  return read;
-}
-
 class ResumeAfterALostConnection : public ::testing::Test {
  protected:
   explicit ResumeAfterALostConnection(size_t history = 1000)
@@ -513,6 +495,7 @@ class ResumeAfterALostConnection : public ::testing::Test {
   // Bob joins beside Alice, then his connection is lost; Alice says `texts` things meanwhile.
   // Returns what Bob had seen last: its room_sequence and room_epoch.
   std::pair<uint32_t, uint64_t> BobIsAwayWhile(int texts) {
+    alice_.WaitFor(greet::WELCOME, "Alice");
     uint32_t last_seen = 0;
     uint64_t epoch = 0;
     {
@@ -528,18 +511,37 @@ class ResumeAfterALostConnection : public ::testing::Test {
     return {last_seen, epoch};
   }
 
+  // Bob joins again with resume_after, on a raw stream (rejoin_); returns what he reads up to
+  // and including his WELCOME.
+  std::vector<greet::HelloReply> BobRejoins(uint32_t after, uint64_t epoch) {
+    rejoin_context_.set_deadline(In(10s));
+    rejoin_ = stub_->SayHelloBidiStream(&rejoin_context_);
+    auto request = CallSettings{}.JoinRequest("Bob", "lobby");
+    request.set_resume_after(after);
+    request.set_resume_epoch(epoch);
+    EXPECT_TRUE(rejoin_->Write(request));
+    std::vector<greet::HelloReply> read;
+    greet::HelloReply reply;
+    while (rejoin_->Read(&reply)) {
+      read.push_back(reply);
+      if (reply.event() == greet::WELCOME) break;
+    }
+    return read;
+  }
+  ~ResumeAfterALostConnection() override {
+    if (rejoin_) rejoin_context_.TryCancel();
+  }
+
   TestServer server_;
   std::unique_ptr<greet::Greeter::Stub> stub_ = server_.NewStub();
   Member alice_{*stub_, "Alice", "lobby"};
+  grpc::ClientContext rejoin_context_;
+  std::unique_ptr<grpc::ClientReaderWriter<greet::HelloRequest, greet::HelloReply>> rejoin_;
 };
 
 TEST_F(ResumeAfterALostConnection, EveryEventMissedIsReplayedInOrderThenTheLiveOnes) {
-  alice_.WaitFor(greet::WELCOME, "Alice");
   const auto [last_seen, epoch] = BobIsAwayWhile(3);
-  grpc::ClientContext context;
-  context.set_deadline(In(10s));
-  auto stream = stub_->SayHelloBidiStream(&context);
-  const auto read = Rejoin(*stream, "Bob", "lobby", last_seen, epoch);
+  const auto read = BobRejoins(last_seen, epoch);
   ASSERT_EQ(read.size(), 5u);  // Bob's own LEFT, three texts, the WELCOME
   for (size_t i = 0; i < 4; ++i) EXPECT_EQ(read[i].room_sequence(), last_seen + 1 + i);
   // `sequence` stays the position in this member's own stream, the WELCOME included.
@@ -553,11 +555,10 @@ TEST_F(ResumeAfterALostConnection, EveryEventMissedIsReplayedInOrderThenTheLiveO
   EXPECT_EQ(welcome.room_sequence(), last_seen + 5);  // Bob's JOINED
   alice_.Say("live");
   greet::HelloReply live;
-  ASSERT_TRUE(stream->Read(&live));
+  ASSERT_TRUE(rejoin_->Read(&live));
   EXPECT_EQ(live.text(), "live");
   EXPECT_EQ(live.room_sequence(), last_seen + 6);  // no gap, no duplicate
   EXPECT_EQ(live.sequence(), 6u);
-  context.TryCancel();
 }
 
 class ResumeWithAShortHistory : public ResumeAfterALostConnection {
@@ -566,45 +567,32 @@ class ResumeWithAShortHistory : public ResumeAfterALostConnection {
 };
 
 TEST_F(ResumeWithAShortHistory, WhatHistoryNoLongerHoldsIsCountedAsMissed) {
-  alice_.WaitFor(greet::WELCOME, "Alice");
   const auto [last_seen, epoch] = BobIsAwayWhile(5);  // 6 events: LEFT and 5 texts
-  grpc::ClientContext context;
-  context.set_deadline(In(10s));
-  auto stream = stub_->SayHelloBidiStream(&context);
-  const auto read = Rejoin(*stream, "Bob", "lobby", last_seen, epoch);
+  const auto read = BobRejoins(last_seen, epoch);
   ASSERT_EQ(read.size(), 2u);  // the last text only (the history's other event is Bob's JOINED)
   EXPECT_EQ(read[0].text(), "while away 5");
   EXPECT_EQ(read[1].event(), greet::WELCOME);
   EXPECT_EQ(read[1].replayed_events(), 1u);
   EXPECT_EQ(read[1].missed_events(), 5u);
   EXPECT_FALSE(read[1].history_lost());
-  context.TryCancel();
 }
 
 TEST_F(ResumeAfterALostConnection, AnotherEpochSaysHistoryIsLostAndReplaysNothing) {
-  alice_.WaitFor(greet::WELCOME, "Alice");
   const auto [last_seen, epoch] = BobIsAwayWhile(1);
-  grpc::ClientContext context;
-  context.set_deadline(In(10s));
-  auto stream = stub_->SayHelloBidiStream(&context);
-  const auto read = Rejoin(*stream, "Bob", "lobby", last_seen, epoch + 1);  // a restarted room
+  const auto read = BobRejoins(last_seen, epoch + 1);  // a restarted room
   ASSERT_EQ(read.size(), 1u);
   EXPECT_EQ(read[0].event(), greet::WELCOME);
   EXPECT_TRUE(read[0].history_lost());
   EXPECT_EQ(read[0].replayed_events(), 0u);
   EXPECT_NE(read[0].room_epoch(), epoch + 1);
-  context.TryCancel();
 }
 
 TEST_F(ResumeAfterALostConnection, AResumePastTheRoomsLastEventIsInvalid) {
-  alice_.WaitFor(greet::WELCOME, "Alice");
   const auto [last_seen, epoch] = BobIsAwayWhile(0);
-  grpc::ClientContext context;
-  context.set_deadline(In(10s));
-  auto stream = stub_->SayHelloBidiStream(&context);
-  const auto read = Rejoin(*stream, "Bob", "lobby", last_seen + 100, epoch);
+  const auto read = BobRejoins(last_seen + 100, epoch);
   EXPECT_TRUE(read.empty());
-  const auto status = stream->Finish();
+  const auto status = rejoin_->Finish();
+  rejoin_.reset();  // finished: nothing to cancel
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_NE(status.error_message().find("resume_after"), std::string::npos)
       << status.error_message();
