@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "client/failure_knob.h"
+#include "client/wire/wire_view.h"
 #include "common/duration.h"
 
 namespace greeter {
@@ -111,8 +112,7 @@ SettingsOrError SettingsFrom(const ClientFlags& flags) {
     }
     settings.metadata.push_back(std::move(*ParseHeader(header)));
   }
-  if (!flags.frames.empty() && flags.frames != "text" && flags.frames != "json" &&
-      flags.frames != "mermaid") {
+  if (!flags.frames.empty() && !wire::ParseFrameFormat(flags.frames)) {
     result.error = "--frames: text, json or mermaid, got " + flags.frames;
     return result;
   }

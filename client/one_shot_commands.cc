@@ -143,7 +143,7 @@ grpc::Status RunChat(CommandEnvironment& env, const std::string& name, const std
     auto chat = RoomChat::Start(
         env.stub, env.channel, env.settings, name, room,
         {handlers.on_reply, [&env](const std::string& note) { env.printer.Note(note); },
-         handlers.on_done});
+         handlers.on_done, handlers.on_metadata});
     SendInputLines(
         chat, env.input, "text",
         [](std::string line, bool) { return CallSettings::SayRequest(std::move(line)); }, true,

@@ -8,7 +8,7 @@
 namespace greeter {
 namespace {
 
-constexpr size_t kMostPendingTexts = 1000;  // said while away; more are refused
+constexpr size_t kMostPendingTexts = 1000;  // said while away; more wait (Send) or are refused
 constexpr std::chrono::milliseconds kFirstRetryWait{100};
 constexpr std::chrono::milliseconds kLongestRetryWait{5000};
 
@@ -17,8 +17,7 @@ std::string RejoinNote(const greet::HelloReply& welcome) {
   if (welcome.history_lost()) {
     return "rejoined " + welcome.room() +
            "; its history is lost (the server restarted, or the room was emptied and replaced): "
-           "what was said "
-           "while you were away is unknown";
+           "what was said while you were away is unknown";
   }
   std::string note = "rejoined " + welcome.room() + ": " +
                      std::to_string(welcome.replayed_events()) + " event" +
@@ -53,28 +52,33 @@ RoomChat::RoomChat(greet::Greeter::Stub& stub, std::shared_ptr<grpc::Channel> ch
 
 void RoomChat::Join() {
   greet::HelloRequest join = settings_.JoinRequest(name_, room_);
+  uint64_t generation = 0;
   {
     std::lock_guard lock(mutex_);
     waiting_to_rejoin_ = false;
-    if (done_) return;  // cancelled while waiting to rejoin
+    if (done_ || cancelled_) return;
     if (last_sequence_) {
       join.set_resume_after(*last_sequence_);
       join.set_resume_epoch(epoch_);
     }
     welcomed_ = false;
+    close_sent_ = false;
+    generation = ++call_generation_;
   }
   auto self = shared_from_this();
   CallHandlers handlers{[self](const greet::HelloReply& event) { self->OnEvent(event); },
-                        [self](const grpc::Status& status) { self->OnCallDone(status); }};
+                        [self](const grpc::Status& status) { self->OnCallDone(status); },
+                        handlers_.on_metadata};
   auto call = BidiCall::Start(stub_, settings_, std::move(handlers));
+  call->Send(std::move(join));  // the first request of a new call: its queue is empty
   bool cancel_now = false;
   {
     std::lock_guard lock(mutex_);
-    call_ = call;
+    if (call_generation_ == generation) call_ = call;
     cancel_now = cancelled_;
   }
-  call->Send(std::move(join));
   if (cancel_now) call->Cancel();
+  Pump();  // a WELCOME may have come before call_ was set
 }
 
 void RoomChat::OnEvent(const greet::HelloReply& event) {
@@ -85,97 +89,93 @@ void RoomChat::OnEvent(const greet::HelloReply& event) {
     epoch_ = event.room_epoch();
     if (event.event() == greet::WELCOME) {
       welcomed_ = true;
+      rejoined = failed_rejoins_ > 0;
       failed_rejoins_ = 0;
-      rejoined = rejoining_;
-      rejoining_ = false;
+      retry_wait_ = std::chrono::milliseconds(0);
     }
   }
   if (handlers_.on_event) handlers_.on_event(event);
   if (event.event() != greet::WELCOME) return;
-  if (rejoined && handlers_.on_note) handlers_.on_note(RejoinNote(event));
-  SendPending();
+  if (rejoined) Note(RejoinNote(event));
+  Pump();
 }
 
-void RoomChat::SendPending() {
+void RoomChat::Pump() {
   std::unique_lock lock(mutex_);
-  if (sending_pending_) return;
-  sending_pending_ = true;
-  while (!pending_.empty() && welcomed_) {
-    auto call = call_;
-    greet::HelloRequest& next = pending_.front();  // a deque's elements stay where they are
-    lock.unlock();
-    // Never waits: SendPending runs on gRPC's threads. A full queue calls back when it has room.
-    const auto offer = call->TrySend(next, [weak = weak_from_this()] {
-      if (auto self = weak.lock()) self->SendPending();
-    });
-    lock.lock();
-    if (offer == BidiCall::Offer::kFull) {
-      sending_pending_ = false;
-      return;
+  if (pumping_) {  // another thread is at it: it goes round once more
+    pump_again_ = true;
+    return;
+  }
+  pumping_ = true;
+  do {
+    pump_again_ = false;
+    while (!pending_.empty() && welcomed_ && call_) {
+      auto call = call_;
+      greet::HelloRequest& next = pending_.front();  // a deque's elements stay where they are
+      lock.unlock();
+      // Never waits: Pump runs on gRPC's threads. A full queue calls back when it has room.
+      const auto offer = call->TrySend(next, [weak = weak_from_this()] {
+        if (auto self = weak.lock()) self->Pump();
+      });
+      lock.lock();
+      // kFull: resumed by the callback; kClosed: that call is over, the text waits for the next.
+      if (offer != BidiCall::Offer::kQueued) break;
+      pending_.pop_front();
+      changed_.notify_all();
     }
-    pending_.pop_front();
+  } while (pump_again_);
+  pumping_ = false;
+  std::function<void()> on_room;
+  if (pending_.size() < kMostPendingTexts) on_room = std::move(on_pending_room_);
+  on_pending_room_ = nullptr;
+  std::shared_ptr<BidiCall> to_close;
+  if (closed_ && !close_sent_ && pending_.empty() && welcomed_ && call_) {
+    close_sent_ = true;
+    to_close = call_;
   }
-  sending_pending_ = false;
-  if (on_pending_room_ && pending_.size() < kMostPendingTexts) {
-    auto on_room = std::move(on_pending_room_);
-    on_pending_room_ = nullptr;
-    lock.unlock();
-    on_room();
-    lock.lock();
-  }
-  if (pending_.empty() && closed_ && welcomed_ && call_) {
-    auto call = call_;
-    lock.unlock();
-    call->Close();  // the input ended while rejoining: now that all of it is sent
-  }
+  lock.unlock();
+  if (on_room) on_room();
+  if (to_close) to_close->Close();  // the user said all, and all of it is sent
 }
 
 bool RoomChat::Send(greet::HelloRequest request) {
-  std::unique_lock lock(mutex_);
-  if (done_ || closed_) return false;
-  if (!welcomed_ || sending_pending_ || !pending_.empty()) {  // keep the order of the lines
-    if (pending_.size() >= kMostPendingTexts) return true;    // dropped: the room is away
+  {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return done_ || pending_.size() < kMostPendingTexts; });
+    if (done_ || closed_) return false;
     pending_.push_back(std::move(request));
-    lock.unlock();
-    SendPending();
-    return true;
   }
-  auto call = call_;
-  lock.unlock();
-  return call->Send(std::move(request));
+  Pump();
+  return true;
 }
 
 BidiCall::Offer RoomChat::TrySend(greet::HelloRequest& request, std::function<void()> on_room) {
-  std::unique_lock lock(mutex_);
-  if (done_ || closed_) return BidiCall::Offer::kClosed;
-  if (welcomed_ && !sending_pending_ && pending_.empty()) {
-    auto call = call_;
-    lock.unlock();
-    return call->TrySend(request, std::move(on_room));
+  {
+    std::lock_guard lock(mutex_);
+    if (done_ || closed_) return BidiCall::Offer::kClosed;
+    if (pending_.size() >= kMostPendingTexts) {  // the room has been away for long
+      on_pending_room_ = std::move(on_room);
+      return BidiCall::Offer::kFull;
+    }
+    pending_.push_back(std::move(request));
   }
-  if (pending_.size() >= kMostPendingTexts) {  // the room has been away for long
-    on_pending_room_ = std::move(on_room);
-    return BidiCall::Offer::kFull;
-  }
-  pending_.push_back(std::move(request));
-  lock.unlock();
-  SendPending();
+  Pump();
   return BidiCall::Offer::kQueued;
 }
 
 void RoomChat::Close() {
-  std::unique_lock lock(mutex_);
-  closed_ = true;
-  if (!welcomed_ || !pending_.empty()) return;  // closed after the rejoin, by SendPending
-  auto call = call_;
-  lock.unlock();
-  call->Close();
+  {
+    std::lock_guard lock(mutex_);
+    if (done_) return;
+    closed_ = true;
+  }
+  Pump();  // half-closes once what is pending is sent
 }
 
 void RoomChat::Cancel() {
   std::unique_lock lock(mutex_);
   cancelled_ = true;
-  cancel_requested_.notify_all();
+  changed_.notify_all();
   auto call = call_;
   const bool no_call = waiting_to_rejoin_;  // between calls: nothing of gRPC's will end it
   lock.unlock();
@@ -191,53 +191,47 @@ void RoomChat::OnCallDone(const grpc::Status& status) {
   {
     std::lock_guard lock(mutex_);
     // A lost connection or a server going away (which may cancel what its drain did not end);
-    // not the user's own end, nor a refusal.
+    // not the user's own end (a cancel, or a half-close the server answered), nor a refusal.
     const auto code = status.error_code();
     rejoin = (code == grpc::StatusCode::UNAVAILABLE || code == grpc::StatusCode::CANCELLED) &&
-             !cancelled_ && !closed_;
+             !cancelled_ && !close_sent_;
     if (rejoin) {
-      rejoining_ = true;
       waiting_to_rejoin_ = true;
       welcomed_ = false;
       // The first retry at once; then, while the joins fail (a server still shutting down is
       // still connected), each waits twice as long, up to kLongestRetryWait.
-      retry_wait_ = std::min(kLongestRetryWait, failed_rejoins_++ == 0
-                                                    ? std::chrono::milliseconds(0)
-                                                    : std::max(kFirstRetryWait, retry_wait_ * 2));
+      retry_wait_ = failed_rejoins_++ == 0
+                        ? std::chrono::milliseconds(0)
+                        : std::min(kLongestRetryWait, std::max(kFirstRetryWait, retry_wait_ * 2));
     }
   }
   if (!rejoin) {
     Finish(status);
     return;
   }
-  if (handlers_.on_note) {
-    handlers_.on_note("lost the room (" + StatusText(status) + "); rejoining " + room_ + " ...");
-  }
+  Note("lost the room (" + StatusText(status) + "); rejoining " + room_ + " ...");
   // Waiting for the channel blocks: not on gRPC's thread.
-  std::thread([self = shared_from_this(), status] {
-    {
-      std::unique_lock lock(self->mutex_);
-      if (self->cancel_requested_.wait_for(lock, self->retry_wait_,
-                                           [&] { return self->cancelled_; })) {
-        lock.unlock();
-        self->Finish(status);
-        return;
-      }
-    }
-    if (!self->channel_->WaitForConnected(std::chrono::system_clock::now() + kReconnectWait)) {
-      {
-        std::lock_guard lock(self->mutex_);
-        if (self->done_) return;  // cancelled meanwhile: its end has been reported
-      }
-      if (self->handlers_.on_note) {
-        self->handlers_.on_note("could not reconnect to rejoin " + self->room_ + " within " +
-                                std::to_string(kReconnectWait.count()) + " s");
-      }
-      self->Finish(status);
-      return;
-    }
-    self->Join();
-  }).detach();
+  std::thread([self = shared_from_this(), status] { self->Rejoin(status); }).detach();
+}
+
+void RoomChat::Rejoin(const grpc::Status& lost_with) {
+  {
+    std::unique_lock lock(mutex_);
+    if (changed_.wait_for(lock, retry_wait_, [&] { return cancelled_; }))
+      return;  // Cancel ended it
+  }
+  if (!channel_->WaitForConnected(std::chrono::system_clock::now() + kReconnectWait)) {
+    Note("could not reconnect to rejoin " + room_ + " within " +
+         std::to_string(kReconnectWait.count()) + " s");
+    Finish(lost_with);
+    return;
+  }
+  Join();
+}
+
+void RoomChat::Note(const std::string& note) {
+  std::lock_guard lock(handlers_mutex_);
+  if (!ended_ && handlers_.on_note) handlers_.on_note(note);
 }
 
 void RoomChat::Finish(const grpc::Status& status) {
@@ -245,8 +239,12 @@ void RoomChat::Finish(const grpc::Status& status) {
     std::lock_guard lock(mutex_);
     if (done_) return;
     done_ = true;
+    waiting_to_rejoin_ = false;
     call_.reset();
+    changed_.notify_all();
   }
+  std::lock_guard lock(handlers_mutex_);
+  ended_ = true;
   if (handlers_.on_done) handlers_.on_done(status);
 }
 

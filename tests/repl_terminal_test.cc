@@ -325,11 +325,14 @@ TEST_F(ReplTerminal, TheBannerSaysWhyItCannotConnectWhenNothingListens) {
 }
 
 TEST_F(ReplTerminal, AConnectionTheServerClosesForIdlenessIsNotReportedAsLost) {
-  const int port = UnusedPort();
-  ChildProcess server({GREETER_SERVER_BIN, "--listen", "127.0.0.1:" + std::to_string(port),
-                       "--max-connection-idle", "1s"});
-  ASSERT_TRUE(server.ReadStdoutLine(10s)) << server.stderr_text();  // listening
-  auto client = StartClient("127.0.0.1:" + std::to_string(port));
+  // Port 0: the server picks a free one and says which (a port chosen beforehand can be taken
+  // by a test running beside this one).
+  ChildProcess server(
+      {GREETER_SERVER_BIN, "--listen", "127.0.0.1:0", "--max-connection-idle", "1s"});
+  const auto listening = server.ReadStdoutLine(10s);
+  ASSERT_TRUE(listening) << server.stderr_text();
+  const std::string target = listening->substr(listening->rfind(' ') + 1);
+  auto client = StartClient(target);
   // The server's GOAWAY for idleness: the channel goes idle, and stays so until a call.
   EXPECT_TRUE(client->WaitFor("idle\x1b[0m> ", 5s)) << client->output();
   EXPECT_FALSE(client->WaitFor("lost the connection", 3s)) << client->output();

@@ -672,7 +672,7 @@ TEST(RoomChatRejoin, TextsSaidWhileTheClientWasAwayAreShownOnceWhenItRejoins) {
     ASSERT_TRUE(read_until(": after " + n, 5s)) << bob.stdout_text();
   }
   bob.CloseStdin();
-  bob.Wait(10s);
+  EXPECT_EQ(bob.Wait(10s), 0) << bob.stderr_text();
   for (const std::string text : {"while away 1", "after 1", "while away 2", "after 2"}) {
     EXPECT_EQ(std::count_if(seen.begin(), seen.end(),
                             [&](const std::string& l) { return l.ends_with(": " + text); }),

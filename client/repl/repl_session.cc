@@ -497,23 +497,14 @@ void ReplSession::StartChat(const Chat& command) {
   ActiveCall& call = BeginCall(true);
   auto chat = BidiCall::Start(*stub_, settings_, HandlersFor(call.id));
   call.cancel = [chat] { chat->Cancel(); };
-  call.room = command.room;
-  call.name = command.name;
-  // In a room a line is said to it; otherwise each line is a name to greet.
-  call.request_for = [this, in_room = !command.room.empty()](std::string line) {
-    return in_room ? CallSettings::SayRequest(std::move(line))
-                   : settings_.LaterRequest(std::move(line));
-  };
+  call.request_for = [this](std::string line) { return settings_.LaterRequest(std::move(line)); };
   call.offer = [chat](greet::HelloRequest& request, std::function<void()> on_room) {
     return chat->TrySend(request, std::move(on_room)) != BidiCall::Offer::kFull;
   };
   call.close = [chat] { chat->Close(); };
   mode_ = Mode::kChat;
-  Notice(command.room.empty() ? "each line is sent as you type it; /leave or Ctrl-D ends the chat\n"
-                              : "each line is said to " + command.room +
-                                    "; /who lists who is here; /leave or Ctrl-D leaves\n");
-  Offer(command.room.empty() ? settings_.FirstRequest(command.name)
-                             : settings_.JoinRequest(command.name, command.room));
+  Notice("each line is sent as you type it; /leave or Ctrl-D ends the chat\n");
+  Offer(settings_.FirstRequest(command.name));
   PromptUnlessHolding();
 }
 
@@ -529,7 +520,7 @@ void ReplSession::StartRoomChat(const Chat& command) {
                                    if (call_ && call_->id == id) Print(note + "\n");
                                  });
                                },
-                               handlers.on_done});
+                               handlers.on_done, handlers.on_metadata});
   call.cancel = [chat] { chat->Cancel(); };
   call.room = command.room;
   call.name = command.name;

@@ -214,6 +214,8 @@ WireRelay::WireRelay(const std::string& target, std::optional<UpstreamTls> tls,
   acceptor_.open(loopback.protocol());
   acceptor_.bind(loopback);
   acceptor_.listen();
+  // Read once, here: the acceptor is the relay thread's from now on.
+  address_ = "127.0.0.1:" + std::to_string(acceptor_.local_endpoint().port());
   Accept();
   thread_ = std::thread([this] { io_.run(); });
 }
@@ -237,9 +239,8 @@ bool WireRelay::AnyBytesWaiting() {
 void WireRelay::Settle(std::chrono::milliseconds timeout, std::function<bool()> settled) {
   // Handlers run one at a time on the relay's thread, so once a handler posted now runs, every
   // read completed before it has been written on and decoded; bytes still waiting in a socket
-  // are read by the handlers queued after it, so it checks again behind them. What `settled`
-  // waits for (gRPC's own last frames, an RST_STREAM after a deadline) is checked each
-  // millisecond.
+  // are read by the handlers queued after it. Both, and what `settled` waits for (gRPC's own
+  // last frames, an RST_STREAM after a deadline), are checked each millisecond: never a spin.
   const auto give_up = std::chrono::steady_clock::now() + timeout;
   auto done = std::make_shared<std::promise<void>>();
   auto future = done->get_future();
@@ -247,9 +248,7 @@ void WireRelay::Settle(std::chrono::milliseconds timeout, std::function<bool()> 
   auto check = std::make_shared<std::function<void()>>();
   *check = [this, done, check, timer, give_up, settled = std::move(settled)] {
     const bool late = std::chrono::steady_clock::now() >= give_up;
-    if (!late && AnyBytesWaiting()) {
-      asio::post(io_, *check);
-    } else if (!late && !settled()) {
+    if (!late && (AnyBytesWaiting() || !settled())) {
       timer->expires_after(std::chrono::milliseconds(1));
       timer->async_wait([check](const asio::error_code&) {
         // A copy runs, so the one in *check may be cleared while it does.
@@ -262,10 +261,6 @@ void WireRelay::Settle(std::chrono::milliseconds timeout, std::function<bool()> 
   };
   asio::post(io_, *check);
   future.wait_until(give_up);
-}
-
-std::string WireRelay::address() const {
-  return "127.0.0.1:" + std::to_string(acceptor_.local_endpoint().port());
 }
 
 void WireRelay::Accept() {

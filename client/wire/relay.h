@@ -43,7 +43,7 @@ class WireRelay {
   WireRelay& operator=(const WireRelay&) = delete;
 
   // Where gRPC connects: "127.0.0.1:PORT".
-  std::string address() const;
+  const std::string& address() const { return address_; }
   // Returns once every byte that reached the relay before the call (from either side) has been
   // passed on and decoded and `settled` (asked on the relay's thread) holds, or after
   // `timeout`: what the client has seen, the view has shown.
@@ -60,6 +60,7 @@ class WireRelay {
 
   std::string target_, host_, port_;
   std::string tls_name_;  // the name the target's certificate must hold
+  std::string address_;
   WireObserver& observer_;
   asio::io_context io_;
   std::optional<asio::ssl::context> tls_;
