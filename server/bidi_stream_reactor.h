@@ -15,9 +15,9 @@
 #include "server/call_knobs.h"
 #include "server/call_tracker.h"
 #include "server/cancellable_timer.h"
-#include "server/room_event.h"
-#include "server/room_member.h"
-#include "server/rooms.h"
+#include "server/rooms/room_event.h"
+#include "server/rooms/room_member.h"
+#include "server/rooms/memory_rooms.h"
 #include "server/server_limits.h"
 
 namespace greeter {

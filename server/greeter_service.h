@@ -9,7 +9,7 @@
 #include "server/call_reporter.h"
 #include "server/connection_calls.h"
 #include "server/reply_memory.h"
-#include "server/rooms.h"
+#include "server/rooms/memory_rooms.h"
 #include "server/server_limits.h"
 
 namespace greeter {

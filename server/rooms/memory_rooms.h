@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "greet.pb.h"
-#include "server/room_member.h"
+#include "server/rooms/room_member.h"
 #include "server/server_limits.h"
 
 namespace greeter {

@@ -1,4 +1,4 @@
-#include "server/room_event.h"
+#include "server/rooms/room_event.h"
 
 #include <google/protobuf/wire_format_lite.h>
 

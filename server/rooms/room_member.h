@@ -2,7 +2,7 @@
 
 #include <grpcpp/support/status.h>
 
-#include "server/room_event.h"
+#include "server/rooms/room_event.h"
 
 namespace greeter {
 

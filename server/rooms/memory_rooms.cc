@@ -1,4 +1,4 @@
-#include "server/rooms.h"
+#include "server/rooms/memory_rooms.h"
 
 #include <algorithm>
 #include <asio/steady_timer.hpp>
