@@ -59,6 +59,25 @@ void AddConnectionFlags(CLI::App& app, ConnectionOptions& options) {
                  "log (0: the descriptor limit less 128, at most 10000)")
       ->capture_default_str()
       ->group(group);
+  app.add_option_function<std::vector<std::string>>(
+         "--grpc-arg",
+         [&options](const std::vector<std::string>& entries) {
+           for (const auto& entry : entries) {
+             const size_t equals = entry.find('=');
+             if (!entry.starts_with("grpc.") || equals == std::string::npos ||
+                 equals + 1 == entry.size()) {
+               throw CLI::ValidationError("--grpc-arg",
+                                          "use NAME=VALUE with a gRPC channel argument's name "
+                                          "(grpc.NAME), got " +
+                                              entry);
+             }
+             options.grpc_args.emplace_back(entry.substr(0, equals), entry.substr(equals + 1));
+           }
+         },
+         "A gRPC channel argument for tuning, e.g. grpc.http2.lookahead_bytes=1048576 "
+         "(repeatable; a whole number is passed as an integer)")
+      ->type_name("NAME=VALUE")
+      ->group("Tuning");
 }
 
 }  // namespace greeter

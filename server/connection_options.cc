@@ -1,5 +1,6 @@
 #include "server/connection_options.h"
 
+#include <charconv>
 #include <climits>
 
 namespace greeter {
@@ -30,6 +31,15 @@ void ConnectionOptions::ApplyTo(grpc::ServerBuilder& builder) const {
                                Milliseconds(max_connection_age_grace));
   }
   builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, max_concurrent_streams);
+  for (const auto& [name, value] : grpc_args) {
+    int number = 0;
+    const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), number);
+    if (error == std::errc{} && end == value.data() + value.size()) {
+      builder.AddChannelArgument(name, number);
+    } else {
+      builder.AddChannelArgument(name, value);
+    }
+  }
 }
 
 }  // namespace greeter

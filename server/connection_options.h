@@ -4,6 +4,9 @@
 
 #include <chrono>
 #include <cstddef>
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace greeter {
 
@@ -34,6 +37,9 @@ struct ConnectionOptions {
   // Open TCP connections; past it new ones are closed at once and counted (0: what the
   // descriptor limit leaves, at most 10,000: DefaultMaxConnections).
   size_t max_connections = 0;
+  // Further gRPC channel arguments, for tuning (--grpc-arg NAME=VALUE): a whole number is
+  // passed as an integer, anything else as a string. Applied last, so they win.
+  std::vector<std::pair<std::string, std::string>> grpc_args;
 
   void ApplyTo(grpc::ServerBuilder& builder) const;
 };

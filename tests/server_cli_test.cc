@@ -49,6 +49,30 @@ TEST(ServerCli, ServesThenExitsZeroOnSigterm) {
   EXPECT_NE(server.stderr_text().find("stopped"), std::string::npos);
 }
 
+// A gRPC channel argument passed as is, for tuning: here one a client can see at once.
+TEST(ServerCli, GrpcArgPassesAChannelArgumentToGrpc) {
+  ChildProcess server({GREETER_SERVER_BIN, "--listen", "127.0.0.1:0", "--quiet", "--grpc-arg",
+                       "grpc.max_metadata_size=1000"});
+  const auto target = StartServer(server);
+  EXPECT_TRUE(SayHelloTo(target).ok());
+  grpc::ClientContext context;
+  context.AddMetadata("x-big", std::string(2000, 'a'));
+  greet::HelloRequest request;
+  greet::HelloReply reply;
+  const auto status = StubFor(target)->SayHello(&context, request, &reply);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << status.error_message();
+  server.Signal(SIGTERM);
+  EXPECT_EQ(server.Wait(10s), 0);
+}
+
+TEST(ServerCli, GrpcArgWithoutAGrpcNameIsABadCommandLine) {
+  ChildProcess server({GREETER_SERVER_BIN, "--listen", "127.0.0.1:0", "--grpc-arg", "lookahead=1"});
+  EXPECT_EQ(server.Wait(10s), 2);
+  EXPECT_NE(server.stderr_text().find("use NAME=VALUE with a gRPC channel argument's name"),
+            std::string::npos)
+      << server.stderr_text();
+}
+
 TEST(ServerCli, LogFormatJsonLogsOneObjectPerCall) {
   ChildProcess server({GREETER_SERVER_BIN, "--listen", "127.0.0.1:0", "--log-format", "json"});
   const auto target = StartServer(server);
