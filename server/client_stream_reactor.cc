@@ -79,7 +79,7 @@ void ClientStreamReactor::Reply() {
     reply.mutable_call()->set_client_half_closed(true);
   }
   knobs_.Shape(reply);
-  *reply_ = SerializeReply(reply);
+  SerializeReply(reply, *reply_);
   claim_ = env_.reply_memory.TryClaim(reply_->Length());
   if (!claim_) {
     reply_->Clear();

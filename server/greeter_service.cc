@@ -56,7 +56,7 @@ grpc::ServerUnaryReactor* GreeterService::SayHello(grpc::CallbackServerContext* 
   if (status.ok()) {
     greet::HelloReply answer;
     status = AnswerHello(*request, *context, limits_, answer, knobs);
-    if (status.ok()) *reply = SerializeReply(answer);
+    if (status.ok()) SerializeReply(answer, *reply);
     if (status.ok() && reply->Length() >= kUnchargedUnaryReplyBytes) {
       claim = reply_memory_.TryClaim(reply->Length());
       if (!claim) {

@@ -149,7 +149,7 @@ GreetingConversation::NextSteps GreetingConversation::Advance() {
 void GreetingConversation::Take(NextSteps steps) {
   if (steps.write) {
     // Made here, not under the mutex: the write slot is this thread's until OnWriteDone.
-    reply_bytes_ = SerializeReply(reply_in_flight_);
+    SerializeReply(reply_in_flight_, reply_bytes_);
     call_.StartWrite(&reply_bytes_);
   }
   if (steps.wait_first_reply_delay) {

@@ -67,7 +67,7 @@ void ServerStreamReactor::NextStep() {
 void ServerStreamReactor::WriteNextReply() {
   reply_.set_message(GreetInStream(name_, sent_ + 1, count_));
   reply_.set_sequence(sent_ + 1);
-  reply_bytes_ = SerializeReply(reply_);
+  SerializeReply(reply_, reply_bytes_);
   claim_ = env_.reply_memory.TryClaim(reply_bytes_.Length());
   if (!claim_) {
     FinishCall(env_.reply_memory.Refusal());

@@ -21,12 +21,11 @@ grpc::Status ParseRequest(const grpc::ByteBuffer& bytes, uint64_t number,
   return grpc::Status::OK;
 }
 
-grpc::ByteBuffer SerializeReply(const greet::HelloReply& reply) {
-  grpc::ByteBuffer bytes;
+void SerializeReply(const greet::HelloReply& reply, grpc::ByteBuffer& bytes) {
+  bytes.Clear();  // protobuf's writer appends to an empty buffer only (it asserts so)
   bool own_buffer = false;
   // Fails only for a message over 2 GiB, which no reply comes near (--max-padding-bytes).
   (void)grpc::SerializationTraits<greet::HelloReply>::Serialize(reply, &bytes, &own_buffer);
-  return bytes;
 }
 
 }  // namespace greeter

@@ -18,7 +18,8 @@ namespace greeter {
 grpc::Status ParseRequest(const grpc::ByteBuffer& bytes, uint64_t number,
                           greet::HelloRequest& request);
 
-// The reply's bytes, as gRPC sends them.
-grpc::ByteBuffer SerializeReply(const greet::HelloReply& reply);
+// Makes `bytes` the reply's bytes, as gRPC sends them. Into the caller's buffer, not returned:
+// grpc::ByteBuffer has no move assignment, and a copy costs an allocation per message.
+void SerializeReply(const greet::HelloReply& reply, grpc::ByteBuffer& bytes);
 
 }  // namespace greeter

@@ -7,7 +7,7 @@ namespace greeter {
 RoomEvent::RoomEvent(greet::HelloReply reply)
     : reply_(std::move(reply)), wire_(reply_.SerializeAsString()) {}
 
-grpc::ByteBuffer RoomEvent::WireFor(uint32_t member_sequence) const {
+void RoomEvent::WriteFor(uint32_t member_sequence, grpc::ByteBuffer& bytes) const {
   // HelloReply.sequence encoded by protobuf itself (tag, varint) into a few bytes on the stack:
   // this runs once per member per event.
   using google::protobuf::internal::WireFormatLite;
@@ -15,7 +15,8 @@ grpc::ByteBuffer RoomEvent::WireFor(uint32_t member_sequence) const {
   const uint8_t* end = WireFormatLite::WriteUInt32ToArray(greet::HelloReply::kSequenceFieldNumber,
                                                           member_sequence, tail);
   const grpc::Slice slices[] = {wire_, grpc::Slice(tail, static_cast<size_t>(end - tail))};
-  return grpc::ByteBuffer(slices, 2);
+  grpc::ByteBuffer made(slices, 2);
+  bytes.Swap(&made);  // not assigned: that would copy (ByteBuffer has no move assignment)
 }
 
 }  // namespace greeter

@@ -21,7 +21,8 @@ class RoomEvent {
   // What one member is sent: the shared bytes, then that member's own HelloReply.sequence.
   // Protobuf merges concatenated messages (a later field wins), so no per-member copy of the
   // event is made.
-  grpc::ByteBuffer WireFor(uint32_t member_sequence) const;
+  // Made into `bytes` (see SerializeReply for why not returned).
+  void WriteFor(uint32_t member_sequence, grpc::ByteBuffer& bytes) const;
 
  private:
   greet::HelloReply reply_;

@@ -230,7 +230,7 @@ RoomSession::NextSteps RoomSession::Advance() {
 void RoomSession::Take(NextSteps steps) {
   if (steps.write) {
     // Made here, not under the mutex: the write slot is this thread's until OnWriteDone.
-    reply_bytes_ = event_in_flight_->event->WireFor(event_in_flight_->sequence);
+    event_in_flight_->event->WriteFor(event_in_flight_->sequence, reply_bytes_);
     call_.StartWrite(&reply_bytes_);
   }
   if (steps.start_grace) {
