@@ -7,6 +7,7 @@ import resource
 import subprocess
 import time
 
+from . import syscalls
 from .line_reader import LineReader
 
 LOADGEN_CPU = 1
@@ -46,18 +47,25 @@ def payload_name(size):
     return "".join(chr(ord("a") + i % 26) for i in range(size))
 
 
-def run_greeter_bench(bench_binary, server, args, timing):
-    """One greeter-bench run on core LOADGEN_CPU; returns its JSON report (a dict)."""
+def run_greeter_bench(bench_binary, server, args, timing, count_syscalls=False):
+    """One greeter-bench run on core LOADGEN_CPU; returns its JSON report (a dict), with the
+    server's syscalls per 1,000 messages under "server_syscalls" when `count_syscalls`."""
     command = ["taskset", "-c", str(LOADGEN_CPU), bench_binary, "--target", server.target,
                "--server-pid", str(server.pid), "--json", "--warmup",
                _milliseconds(timing.warmup_s), "--duration", _milliseconds(timing.duration_s),
                *args]
     budget = timing.warmup_s + timing.duration_s + 30
+    counter = (syscalls.Counter(server.pid, timing.warmup_s, timing.duration_s)
+               if count_syscalls else None)
     result = subprocess.run(command, capture_output=True, text=True, timeout=budget)
     lines = result.stdout.strip().splitlines()
     if not lines or not lines[-1].startswith("{"):
         raise RuntimeError(f"greeter-bench {' '.join(args)} failed: {result.stderr.strip()}")
-    return json.loads(lines[-1])
+    report = json.loads(lines[-1])
+    if counter:
+        messages = report.get("messages_per_second", 0) * timing.duration_s
+        report["server_syscalls"] = syscalls.per_thousand_messages(counter.counts(), messages)
+    return report
 
 
 def grpc_frame(name):
