@@ -65,18 +65,16 @@ void AddCallCommands(CLI::App& app, CallCommandWords& words) {
 
   auto* stream = app.add_subcommand("stream", std::string(Spec("stream").summary));
   stream->add_option("NAME", words.name, "Who to greet")->required();
-  auto* count =
-      stream->add_option("--count", words.count, "How many replies (server default 3; 0: none)")
-          ->type_name("N");
-  auto* interval = stream
-                       ->add_option("--interval", words.interval,
-                                    "Time between replies, e.g. 250ms, 1s (a bare number is "
-                                    "seconds; server default 100ms)")
-                       ->type_name("DURATION");
-  stream->add_option("COUNT", words.count, "As --count")->type_name("N")->excludes(count);
-  stream->add_option("INTERVAL", words.interval, "As --interval")
-      ->type_name("DURATION")
-      ->excludes(interval);
+  stream->add_option("--count", words.count, "How many replies (server default 3; 0: none)")
+      ->type_name("N");
+  stream
+      ->add_option("--interval", words.interval,
+                   "Time between replies, e.g. 250ms, 1s (a bare number is seconds; server "
+                   "default 100ms)")
+      ->type_name("DURATION");
+  // The short form's words: COUNT, then INTERVAL, or whichever of them no flag gave.
+  stream->add_option("COUNT INTERVAL", words.count_and_interval, "As --count and --interval")
+      ->expected(0, 2);
 
   auto* collect = app.add_subcommand("collect", std::string(Spec("collect").summary));
   collect->add_option("NAME", words.names, "Names to send (none: one per line until the end)");
@@ -113,21 +111,29 @@ CheckedCallCommand CallCommandFrom(const CLI::App& subcommand, const CallCommand
     return {ChatCommand{std::move(name), words.room}, ""};
   }
   StreamCommand stream{std::move(name), std::nullopt, std::nullopt};
-  // A message names the value as it was given: --count, or the positional COUNT.
-  const auto given_as = [&subcommand](const char* flag, const char* positional) {
-    return subcommand.count(flag) > 0 ? std::string(flag) : "stream: " + std::string(positional);
-  };
-  if (!words.count.empty()) {
-    stream.count = Number(words.count);
-    if (!stream.count) {
-      return Refused(given_as("--count", "COUNT") + " must be a whole number, got " + words.count);
+  // Each value named as it was given: --count, or the word COUNT.
+  std::optional<std::string> count, interval;
+  std::string count_as = "--count", interval_as = "--interval";
+  if (subcommand.count("--count") > 0) count = words.count;
+  if (subcommand.count("--interval") > 0) interval = words.interval;
+  for (const auto& word : words.count_and_interval) {
+    if (!count) {
+      count = word;
+      count_as = "stream: COUNT";
+    } else if (!interval) {
+      interval = word;
+      interval_as = "stream: INTERVAL";
+    } else {
+      return Refused("usage: " + std::string(Spec("stream").usage) + " (or --count, --interval)");
     }
   }
-  if (!words.interval.empty()) {
-    stream.interval_ms = ParseDurationMs32(words.interval);
-    if (!stream.interval_ms) {
-      return Refused(NotADuration(given_as("--interval", "INTERVAL"), words.interval));
-    }
+  if (count) {
+    stream.count = Number(*count);
+    if (!stream.count) return Refused(count_as + " must be a whole number, got " + *count);
+  }
+  if (interval) {
+    stream.interval_ms = ParseDurationMs32(*interval);
+    if (!stream.interval_ms) return Refused(NotADuration(interval_as, *interval));
   }
   return {std::move(stream), ""};
 }

@@ -44,12 +44,13 @@ const std::vector<CallCommandSpec>& CallCommands();
 
 // The words of a call command, as CLI11 takes them apart; CallCommandFrom checks them.
 struct CallCommandWords {
-  std::vector<std::string> name_words;  // hello, tour: NAME, words joined by spaces
-  std::string name;                     // stream, chat: NAME, one word (quoted if need be)
-  std::string count, interval;          // stream, as positionals or --count / --interval
-  std::vector<std::string> names;       // collect
-  std::string room;                     // chat, as a positional or --room
-  bool together = false;                // tour
+  std::vector<std::string> name_words;          // hello, tour: NAME, words joined by spaces
+  std::string name;                             // stream, chat: NAME, one word (quoted if need be)
+  std::string count, interval;                  // stream: --count, --interval
+  std::vector<std::string> count_and_interval;  // stream: the words after NAME
+  std::vector<std::string> names;               // collect
+  std::string room;                             // chat, as a positional or --room
+  bool together = false;                        // tour
 };
 
 // Adds hello, stream, collect, chat and tour to `app`, each filling `words` when parsed.

@@ -76,12 +76,25 @@ TEST(ReplCommand, TheOneShotFormsWorkAtThePrompt) {
   EXPECT_EQ(chat.name, "Alice");
   EXPECT_EQ(chat.room, "lobby");
   EXPECT_TRUE(Parsed<Tour>("tour Ada --together").together);
-  EXPECT_EQ(ErrorOf("stream Bob 3 --count 4"), "usage: stream NAME [COUNT] [INTERVAL]");
+  // The words fill what no flag gave: COUNT first, then INTERVAL.
+  const auto counted = Parsed<Stream>("stream Ada --count 2 1s");
+  EXPECT_EQ(counted.count, 2u);
+  EXPECT_EQ(counted.interval_ms, 1000u);
+  EXPECT_EQ(Parsed<Stream>("stream Ada --interval 1s 4").count, 4u);
+  EXPECT_EQ(ErrorOf("stream Bob 3 1s --count 4"),
+            "usage: stream NAME [COUNT] [INTERVAL] (or --count, --interval)");
+  EXPECT_EQ(ErrorOf("stream Bob --count \"\""), "--count must be a whole number, got ");
+  // A quoted name is a name, even one that starts with '-'.
+  EXPECT_EQ(Parsed<Hello>("hello \"-x\"").name, "-x");
+  EXPECT_EQ(Parsed<Chat>("chat \"-Ann\" lobby").room, "lobby");
   EXPECT_EQ(ErrorOf("collect Ada \" \""),
             "request 2: name: only white space (a name needs a letter or sign)");
   // A setting is not an option of a command here: the message says where it is made.
   EXPECT_EQ(ErrorOf("hello Bob --deadline 2s"),
             "hello: --deadline is not an option of hello here; settings for every call are made "
+            "with set (type help set)");
+  EXPECT_EQ(ErrorOf("stream Bob --deadline=2s"),
+            "stream: --deadline is not an option of stream here; settings for every call are made "
             "with set (type help set)");
 }
 

@@ -11,15 +11,18 @@
 namespace greeter::repl {
 namespace {
 
-// Splits on blanks; "double quotes" keep a name with spaces in one word.
-std::optional<std::vector<std::string>> Words(std::string_view line) {
+// Splits on blanks; "double quotes" keep a name with spaces in one word. `quoted`, when given,
+// tells which words were quoted.
+std::optional<std::vector<std::string>> Words(std::string_view line,
+                                              std::vector<bool>* quoted = nullptr) {
   std::vector<std::string> words;
   size_t i = 0;
   while (i < line.size()) {
     while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
     if (i == line.size()) break;
     std::string word;
-    if (line[i] == '"') {
+    const bool in_quotes = line[i] == '"';
+    if (in_quotes) {
       const size_t close = line.find('"', i + 1);
       if (close == std::string_view::npos) return std::nullopt;
       word = line.substr(i + 1, close - i - 1);
@@ -28,6 +31,7 @@ std::optional<std::vector<std::string>> Words(std::string_view line) {
       while (i < line.size() && line[i] != ' ' && line[i] != '\t') word += line[i++];
     }
     words.push_back(std::move(word));
+    if (quoted) quoted->push_back(in_quotes);
   }
   return words;
 }
@@ -125,7 +129,8 @@ ParsedLine ParseUnset(const std::vector<std::string>& words) {
 }
 
 // hello, stream, collect, chat, tour: parsed by the one-shot command line's own grammar.
-ParsedLine ParseCallCommand(const std::vector<std::string>& words) {
+ParsedLine ParseCallCommand(const std::vector<std::string>& words,
+                            const std::vector<bool>& quoted) {
   const std::string& verb = words.front();
   CLI::App app;
   app.set_help_flag();  // help is a command here
@@ -136,14 +141,25 @@ ParsedLine ParseCallCommand(const std::vector<std::string>& words) {
     subcommand->set_help_flag();
     subcommand->allow_extras(false);
   }
-  std::vector<std::string> reversed(words.rbegin(), words.rend());  // as CLI11 takes them
+  // A quoted word is a name or a value, never a flag, even when it starts with '-': CLI11 is
+  // told so with "--" before it (and every word after it is then a value too).
+  std::vector<std::string> arguments(words.begin(), words.end());
+  for (size_t i = 1; i < arguments.size(); ++i) {
+    if (quoted[i] && arguments[i].starts_with("-")) {
+      arguments.insert(arguments.begin() + static_cast<std::ptrdiff_t>(i), "--");
+      break;
+    }
+  }
+  std::vector<std::string> reversed(arguments.rbegin(), arguments.rend());  // as CLI11 takes them
   try {
     app.parse(reversed);
   } catch (const CLI::ParseError&) {
     const CLI::App* subcommand = app.get_subcommand(verb);
-    for (const auto& word : words) {
-      if (word.starts_with("--") && !subcommand->get_option_no_throw(word)) {
-        return Error(verb + ": " + word + " is not an option of " + verb +
+    for (const auto& word : arguments) {
+      if (word == "--") break;                                  // values from here on
+      const std::string flag = word.substr(0, word.find('='));  // --count=5 is --count
+      if (flag.starts_with("--") && !subcommand->get_option_no_throw(flag)) {
+        return Error(verb + ": " + flag + " is not an option of " + verb +
                      " here; settings for every call are made with set (type help set)");
       }
     }
@@ -221,14 +237,15 @@ const std::vector<CommandSpec>& Commands() {
 }
 
 ParsedLine ParseCommand(std::string_view line) {
-  const auto words = Words(line);
+  std::vector<bool> quoted;
+  const auto words = Words(line, &quoted);
   if (!words) return Error("unbalanced \" in the line");
   if (words->empty()) return {Nothing{}, ""};
   const std::string& verb = words->front();
   const size_t arguments = words->size() - 1;
 
   for (const auto& spec : CallCommands()) {
-    if (spec.name == verb) return ParseCallCommand(*words);
+    if (spec.name == verb) return ParseCallCommand(*words, quoted);
   }
   if (verb == "status" || verb == "quit" || verb == "exit") {
     if (arguments != 0) return UsageError(verb == "exit" ? "quit" : verb);

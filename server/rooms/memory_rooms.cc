@@ -110,6 +110,15 @@ class MemoryRooms::Room {
            std::any_of(pending.begin(), pending.end(),
                        [&](const PendingJoin& join) { return join.name == name; });
   }
+  // Whether `member` is in the room (or waiting to be announced) as `name`: not a later
+  // member of the same name.
+  bool Holds(const std::string& name, const RoomMember* member) const {
+    const auto found = members.find(name);
+    if (found != members.end()) return found->second.get() == member;
+    return std::any_of(pending.begin(), pending.end(), [&](const PendingJoin& join) {
+      return join.name == name && join.member.get() == member;
+    });
+  }
   size_t size() const { return members.size() + pending.size(); }
   bool empty() const { return members.empty() && pending.empty(); }
 
@@ -170,7 +179,7 @@ class MemoryRooms::Seat final : public RoomSeat {
   Seat(MemoryRooms& rooms, Handle room, std::string name, const RoomMember* member)
       : rooms_(rooms), room_(std::move(room)), name_(std::move(name)), member_(member) {}
 
-  void Say(std::string text) override { rooms_.Say(room_, name_, text); }
+  void Say(std::string text) override { rooms_.Say(room_, name_, member_, text); }
   void Leave() override { rooms_.Leave(room_, name_, member_); }
 
  private:
@@ -251,15 +260,17 @@ grpc::Status MemoryRooms::Admit(RoomJoin& join, std::shared_ptr<RoomMember>& mem
   return grpc::Status::OK;
 }
 
-void MemoryRooms::Say(const Handle& room, const std::string& name, const std::string& text) {
+void MemoryRooms::Say(const Handle& room, const std::string& name, const RoomMember* member,
+                      const std::string& text) {
   if (!room) return;
   Touched touched;
   {
     std::lock_guard lock(room->mutex);
-    if (room->removed) return;  // closed meanwhile
+    if (room->removed) return;               // closed meanwhile
+    if (!room->Holds(name, member)) return;  // it left (or was cut off) meanwhile
     // A newcomer that speaks before its join was announced: announce it first, so that its
     // text follows its arrival and reaches it too.
-    if (!room->members.contains(name) && room->Has(name)) room->AnnounceJoins(touched);
+    if (!room->members.contains(name)) room->AnnounceJoins(touched);
     auto event = Event(greet::MESSAGE, room->name(), name, name + ": " + text);
     event.set_text(text);
     room->Publish(std::move(event), touched);

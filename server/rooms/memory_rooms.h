@@ -57,8 +57,10 @@ class MemoryRooms final : public RoomEngine {
 
   // The join's answer: OK once `member` waits in `joined`'s pending joins.
   grpc::Status Admit(RoomJoin& join, std::shared_ptr<RoomMember>& member, Handle& joined);
-  // Sends `text` from `name` to everyone in the room, the sender included.
-  void Say(const Handle& room, const std::string& name, const std::string& text);
+  // Sends `text` from `name` (if `member` is still in the room as `name`) to everyone in the
+  // room, the sender included.
+  void Say(const Handle& room, const std::string& name, const RoomMember* member,
+           const std::string& text);
   // Leaves the room if `member` is in it (idempotent); the others are told.
   void Leave(const Handle& room, const std::string& name, const RoomMember* member);
   using Touched = std::vector<std::shared_ptr<RoomMember>>;

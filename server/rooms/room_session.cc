@@ -62,8 +62,8 @@ void RoomSession::OnReadDone(bool ok) {
   std::string text;
   {
     std::lock_guard lock(mutex_);
+    if (ok && !finished_) call_.tracker().CountIn();
     if (ok && !finished_ && in_room_) {
-      call_.tracker().CountIn();
       greet::HelloRequest request;
       if (auto status = ParseRequest(request_bytes_, call_.tracker().messages_in(), request);
           !status.ok()) {
