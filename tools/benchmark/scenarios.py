@@ -167,6 +167,19 @@ def _microseconds(*path):
     return lambda result: None if get(result) is None else get(result) / 1000
 
 
+def _wire_rows(scenario, per):
+    """What the server asked of the kernel (perf): socket calls and context switches per 1,000
+    messages, and messages per socket `per` ("read" or "write")."""
+    return [
+        Row(scenario, "server socket syscalls per 1,000 messages (perf)",
+            _get("server_syscalls", "socket_calls"), False),
+        Row(scenario, f"server messages per socket {per} (perf)",
+            _get("server_syscalls", f"messages_per_{per}"), True, 1),
+        Row(scenario, "server context switches per 1,000 messages (perf)",
+            _get("server_syscalls", "context_switches"), False),
+    ]
+
+
 ROWS = [
     Row("unary-lone", "p50 latency, µs", _microseconds("latency_ns", "p50"), False),
     Row("unary-lone", "calls/s", _get("calls_per_second"), True),
@@ -181,31 +194,16 @@ ROWS = [
     Row("server-stream-16", "messages/s", _get("messages_per_second"), True, throughput=True),
     Row("server-stream-16", "server CPU µs per message", _get("server_cpu_us_per_message"),
         False, 2),
-    Row("server-stream-16", "server socket syscalls per 1,000 messages (perf)",
-        _get("server_syscalls", "socket_calls"), False),
-    Row("server-stream-16", "server messages per socket write (perf)",
-        _get("server_syscalls", "messages_per_write"), True, 1),
-    Row("server-stream-16", "server context switches per 1,000 messages (perf)",
-        _get("server_syscalls", "context_switches"), False),
+    *_wire_rows("server-stream-16", "write"),
     Row("client-stream-16", "messages/s", _get("messages_per_second"), True, throughput=True),
     Row("client-stream-16", "server CPU µs per message", _get("server_cpu_us_per_message"),
         False, 2),
-    Row("client-stream-16", "server socket syscalls per 1,000 messages (perf)",
-        _get("server_syscalls", "socket_calls"), False),
-    Row("client-stream-16", "server messages per socket read (perf)",
-        _get("server_syscalls", "messages_per_read"), True, 1),
-    Row("client-stream-16", "server context switches per 1,000 messages (perf)",
-        _get("server_syscalls", "context_switches"), False),
+    *_wire_rows("client-stream-16", "read"),
     Row("bidi-ping-pong", "p50 round trip, µs", _microseconds("latency_ns", "p50"), False),
     Row("bidi-ping-pong", "p99 round trip, µs", _microseconds("latency_ns", "p99"), False),
     Row("bidi-16x16", "messages/s", _get("messages_per_second"), True, throughput=True),
     Row("bidi-16x16", "server CPU µs per message", _get("server_cpu_us_per_message"), False, 2),
-    Row("bidi-16x16", "server socket syscalls per 1,000 messages (perf)",
-        _get("server_syscalls", "socket_calls"), False),
-    Row("bidi-16x16", "server messages per socket read (perf)",
-        _get("server_syscalls", "messages_per_read"), True, 1),
-    Row("bidi-16x16", "server context switches per 1,000 messages (perf)",
-        _get("server_syscalls", "context_switches"), False),
+    *_wire_rows("bidi-16x16", "read"),
     Row("fanout-16", "messages delivered/s", _get("messages_per_second"), True, throughput=True),
     Row("fanout-16", "p50 write-to-delivery, µs", _microseconds("latency_ns", "p50"), False),
     Row("fanout-16", "server CPU µs per delivery", _get("server_cpu_us_per_message"), False, 2),
