@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "client/channel.h"
 #include "client/client_flags.h"
@@ -23,6 +24,7 @@
 #include "client/wire/frame_line_switch.h"
 #include "common/command_line.h"
 #include "common/duration.h"
+#include "common/stderr_log.h"
 #include "common/utf8.h"
 
 int main(int argc, char** argv) {
@@ -124,10 +126,20 @@ int main(int argc, char** argv) {
 
   // One channel for the whole process: every call below is a stream on its connection. With
   // --frames it goes through the wire view's relay, which prints every frame on stderr (in the
-  // interactive client, through its console).
-  greeter::wire::FrameLineSwitch frame_lines([](const std::string& line) {
-    std::cerr << line + "\n" << std::flush;
-  });
+  // interactive client, through its console). Those lines, from the relay's thread, queue for a
+  // writer thread of their own: a stderr nobody reads must never stall the relayed connection,
+  // and so the call. The tool's own lines after a call queue behind them, in order.
+  std::optional<greeter::StderrLog> frame_log;
+  if (!flags.frames.empty()) frame_log.emplace("greeter-client: --frames");
+  greeter::wire::FrameLineSwitch frame_lines(
+      [&frame_log](const std::string& line) { frame_log->Write(line + "\n"); });
+  const auto tell = [&frame_log](const std::string& text) {
+    if (frame_log) {
+      frame_log->Write(text);
+    } else {
+      std::cerr << text;
+    }
+  };
   std::unique_ptr<greeter::wire::WireView> wire_view;
   std::shared_ptr<grpc::Channel> channel;
   try {
@@ -148,6 +160,7 @@ int main(int argc, char** argv) {
   // down a channel whose last call has just ended.)
   const auto finish = [&](int exit_code) {
     if (wire_view) wire_view->Settle(std::chrono::seconds(1));
+    if (frame_log) frame_log->Flush(std::chrono::seconds(1));
     return exit_code;
   };
 
@@ -155,6 +168,7 @@ int main(int argc, char** argv) {
     const int exit_code =
         greeter::repl::RunRepl(flags.target, channel, settings, flags.show_metadata,
                                wire_view ? &frame_lines : nullptr, channel_target);
+    finish(0);
     std::_Exit(exit_code);  // threads waiting on stdin and on the channel end with the process
   }
 
@@ -191,11 +205,15 @@ int main(int argc, char** argv) {
   // (from the relay's thread) never cut into it.
   finish(0);
   if (!env.refused_input.empty()) {
-    std::cerr << "greeter-client: " + env.refused_input + "\n";
+    tell("greeter-client: " + env.refused_input + "\n");
+    finish(0);
     std::cout.flush();
     std::_Exit(greeter::kUsageExitCode);
   }
-  if (!status.ok()) std::cerr << "greeter-client: " + greeter::StatusText(status) + "\n";
+  if (!status.ok()) {
+    tell("greeter-client: " + greeter::StatusText(status) + "\n");
+    finish(0);
+  }
   if (flags.show_status) {
     greeter::PrintChannelStatus(flags.target, flags.json, std::cout,
                                 wire_view ? channel_target : "");

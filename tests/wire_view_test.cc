@@ -376,6 +376,54 @@ TEST(WireViewAlone, AHundredThousandPaddedRepliesPassWithTheClientsMemoryFlat) {
   EXPECT_LT(children.ru_maxrss, 64 * 1024) << "peak resident KiB";  // Linux counts KiB
 }
 
+// A server stream whose frame lines (one per DATA, about 100 bytes each) are some 3 MB: more
+// than a pipe (64 KiB) and the client's queue of frame lines (1 MiB) hold.
+class WireViewOfALongStream : public ::testing::Test {
+ protected:
+  static ServerLimits Limits() {
+    ServerLimits limits;
+    limits.max_count = 30'000;
+    return limits;
+  }
+  std::vector<std::string> Args() const {
+    return {GREETER_CLIENT_BIN, "--target", server_.target(), "--frames", "stream", "A",
+            "--count",          "30000",    "--interval",     "0"};
+  }
+  TestServer server_{Limits()};
+};
+
+TEST_F(WireViewOfALongStream, ACallWhoseStderrNobodyReadsStillCompletes) {
+  ChildProcess client(Args());
+  client.CloseStdin();
+  client.LeaveStderrUnread();
+  // The frame view waits for stderr on a thread of its own, never on the relay's: the call
+  // runs to its end and the client exits (after at most a second for what it could not write).
+  EXPECT_EQ(client.Wait(30s), 0);
+  EXPECT_EQ(std::count(client.stdout_text().begin(), client.stdout_text().end(), '\n'), 30'000);
+}
+
+TEST_F(WireViewOfALongStream, FrameLinesDroppedForAStalledStderrAreCountedOnceItIsReadAgain) {
+  ChildProcess client(Args());
+  client.CloseStdin();
+  client.LeaveStderrUnread();
+  for (auto line = client.ReadStdoutLine(30s); line != "Hello A (30000 of 30000)";
+       line = client.ReadStdoutLine(30s)) {
+    ASSERT_TRUE(line) << "the stream did not end";
+  }
+  client.ReadStderr();  // the client is now flushing its frame lines, for up to a second
+  ASSERT_EQ(client.Wait(15s), 0);
+  const std::string& err = client.stderr_text();
+  EXPECT_THAT(err, ::testing::ContainsRegex("\ngreeter-client: --frames: [0-9]+ lines dropped "
+                                            "\\(stderr was not read fast enough\\)\n"));
+  // Lines are dropped whole: every line is a frame line, a summary or the notice.
+  std::istringstream lines(err);
+  for (std::string line; std::getline(lines, line);) {
+    EXPECT_TRUE(line.starts_with("t=") || line.starts_with("greeter-client: --frames: ")) << line;
+  }
+  // The first lines, written before stderr stalled, are the connection's start.
+  EXPECT_TRUE(err.starts_with("t=0.0ms connection 1 to ")) << err.substr(0, 200);
+}
+
 TEST_F(WireView, TheInteractiveClientTurnsTheViewOffAndOnAndShowsItInStatus) {
   const auto run = RunProgram({GREETER_CLIENT_BIN, "--target", server_.target(), "--frames=json"},
                               "hello A\nframes off\nhello B\nstatus\nframes on\nhello C\n");
