@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "common/utf8.h"
+
 namespace greeter {
 
 bool ReadInputLine(std::istream& input, std::string& line) {
@@ -16,7 +18,8 @@ bool IsBlank(std::string_view text) {
   });
 }
 
-std::optional<std::string> BlankNameProblem(std::string_view field, std::string_view name) {
+std::optional<std::string> NameProblem(std::string_view field, std::string_view name) {
+  if (auto problem = Utf8Problem(field, name)) return problem;
   if (name.empty() || !IsBlank(name)) return std::nullopt;
   return std::string(field) + ": only white space (a name needs a letter or sign)";
 }

@@ -16,8 +16,9 @@ bool ReadInputLine(std::istream& input, std::string& line);
 // Empty or only white space: spacing between lines, never a name or a text.
 bool IsBlank(std::string_view text);
 
-// "FIELD: only white space (...)" for a name of blanks, which no one means as a name; nothing
-// otherwise. An empty name is left to the server, which refuses it with its limits.
-std::optional<std::string> BlankNameProblem(std::string_view field, std::string_view name);
+// Why a name (`field` says which) is refused before it is sent: it is not UTF-8 (protobuf
+// would not send it), or only white space, which no one means as a name; nothing otherwise.
+// An empty name is left to the server, which refuses it with its limits.
+std::optional<std::string> NameProblem(std::string_view field, std::string_view name);
 
 }  // namespace greeter

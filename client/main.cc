@@ -114,8 +114,7 @@ int main(int argc, char** argv) {
     name_fields.emplace_back("request " + std::to_string(i + 1) + ": name", names[i]);
   }
   for (const auto& [field, value] : name_fields) {
-    if (auto problem = greeter::Utf8Problem(field, value)) return refuse(*problem);
-    if (auto problem = greeter::BlankNameProblem(field, value)) return refuse(*problem);
+    if (auto problem = greeter::NameProblem(field, value)) return refuse(*problem);
   }
   if (auto problem = greeter::Utf8Problem("room", room)) return refuse(*problem);
   std::optional<uint32_t> interval_ms;

@@ -11,12 +11,6 @@
 namespace greeter::repl {
 namespace {
 
-// The name of a command refused before it is sent: not UTF-8, or only white space.
-std::optional<std::string> NameProblem(std::string_view name) {
-  if (auto problem = Utf8Problem("name", name)) return problem;
-  return BlankNameProblem("name", name);
-}
-
 // Splits on blanks; "double quotes" keep a name with spaces in one word.
 std::optional<std::vector<std::string>> Words(std::string_view line) {
   std::vector<std::string> words;
@@ -212,21 +206,21 @@ ParsedLine ParseCommand(std::string_view line) {
     const bool together = verb == "tour" && arguments > 0 && (*words)[1] == "--together";
     if (arguments == (together ? 1 : 0)) return UsageError(verb);
     std::string name = Rest(*words, together ? 2 : 1);
-    if (auto problem = NameProblem(name)) return Error(*problem);
+    if (auto problem = NameProblem("name", name)) return Error(*problem);
     if (verb == "hello") return {Hello{std::move(name)}, ""};
     return {Tour{std::move(name), together}, ""};
   }
   if (verb == "chat") {
     if (arguments == 0 || arguments > 2) return UsageError(verb);
     Chat chat{(*words)[1], arguments == 2 ? (*words)[2] : ""};
-    if (auto problem = NameProblem(chat.name)) return Error(*problem);
+    if (auto problem = NameProblem("name", chat.name)) return Error(*problem);
     if (auto problem = Utf8Problem("room", chat.room)) return Error(*problem);
     return {std::move(chat), ""};
   }
   if (verb == "stream") {
     if (arguments == 0 || arguments > 3) return UsageError(verb);
     Stream stream{(*words)[1], std::nullopt, std::nullopt};
-    if (auto problem = NameProblem(stream.name)) return Error(*problem);
+    if (auto problem = NameProblem("name", stream.name)) return Error(*problem);
     if (arguments >= 2) {
       stream.count = Number((*words)[2]);
       if (!stream.count) return Error("stream: COUNT must be a whole number, got " + (*words)[2]);

@@ -47,6 +47,12 @@ class FramePrinter : public WireObserver {
 
 // The text form of one frame, without time, colour or connection: "→ HEADERS stream=1 ...".
 std::string FrameText(const Frame& frame);
+// Its parts: the flags set (" [END_STREAM|END_HEADERS]", or nothing), and what the frame
+// carries, decoded (the header list, the messages, the settings, the error code, ...).
+std::string FlagsText(const Frame& frame);
+std::string FrameDetail(const Frame& frame);
+// "request headers", "response headers", "trailers", "trailers-only response".
+std::string RoleName(HeaderRole role);
 // The JSON form of one frame, on one line.
 std::string FrameJson(const Frame& frame, int connection);
 

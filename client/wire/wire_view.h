@@ -11,7 +11,7 @@ namespace greeter::wire {
 
 // --frames: the relay the client's channel goes through and the printer of what passes.
 // Exists only when the view is on; with it off, the channel connects straight to the target.
-class WireView : private WireObserver {
+class WireView {
  public:
   // `tls`: the TLS the relay does to the target, or nothing for plaintext.
   WireView(const std::string& target, std::optional<UpstreamTls> tls, FrameFormat format,
@@ -19,6 +19,9 @@ class WireView : private WireObserver {
 
   // Where the channel connects instead of the target.
   std::string address() const { return relay_.address(); }
+  // The target as :authority names it (HOST:PORT, without a dns:/// scheme): the channel
+  // through the relay sends what it would without it.
+  const std::string& authority() const { return relay_.authority(); }
   // Waits, up to `timeout`, until what has reached the relay is printed, so a command's last
   // frames are shown before the process exits.
   // That is also every stream's end: a call ended by its deadline returns to the caller a
@@ -28,12 +31,8 @@ class WireView : private WireObserver {
   }
 
  private:
-  void OnConnectionOpened(int connection, const std::string& target) override;
-  void OnFrame(int connection, const Frame& frame) override;
-  void OnConnectionClosed(int connection, double t_ms, const std::string& why) override;
-
-  FramePrinter printer_;
-  WireRelay relay_;  // last: it stops (and calls nothing more) before the rest is destroyed
+  FramePrinter printer_;  // the relay's observer
+  WireRelay relay_;       // last: it stops (and calls nothing more) before the rest is destroyed
 };
 
 // "text", "json" or "mermaid" (what --frames takes), or nothing.
