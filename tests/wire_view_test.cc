@@ -6,7 +6,9 @@
 #include <signal.h>
 #include <sys/resource.h>
 
+#include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 #include "tests/support/child_process.h"
@@ -450,14 +452,47 @@ TEST_F(WireView, TheInteractiveClientTurnsTheViewOffAndOnAndShowsItInStatus) {
 }
 
 TEST_F(WireView, TheInteractiveTourTogetherSharesTheConnectionWithOverlappingStreams) {
-  const auto run =
-      RunProgram({GREETER_CLIENT_BIN, "--target", server_.target()}, "tour --together Ada\n");
+  const auto run = RunProgram({GREETER_CLIENT_BIN, "--target", server_.target(), "--frames=json"},
+                              "tour --together Ada\n");
   EXPECT_EQ(run.exit_code, 0) << run.err;
   EXPECT_NE(run.out.find("All four calls shared one connection"), std::string::npos) << run.out;
   const auto calls = server_.WaitForCalls(4);
   ASSERT_EQ(calls.size(), 4u);
   // Finished in order of length, not of start: the server stream (200 ms) last.
   EXPECT_EQ(calls.back().method, "SayHelloServerStream");
+
+  // On the wire, what a learner checks: the four shapes, each its own stream, all on the
+  // session's one connection, at once.
+  std::map<std::string, uint32_t> stream_of;  // method -> stream id
+  std::set<int> connections;
+  size_t requests_begun = 0, begun_when_server_stream_ended = 0;
+  std::istringstream lines(run.err);
+  for (std::string line; std::getline(lines, line);) {
+    const json object = json::parse(line, nullptr, false);
+    if (object.is_discarded()) continue;
+    connections.insert(object["connection"].get<int>());
+    if (object.value("type", "") == "HEADERS" && object["dir"] == "sent" &&
+        object["role"] == "request headers") {
+      stream_of[Header(object, ":path")] = object["stream"];
+      ++requests_begun;
+    }
+    if (object.value("event", "") == "stream ended" &&
+        object["method"] == "/greet.Greeter/SayHelloServerStream") {
+      begun_when_server_stream_ended = requests_begun;
+    }
+  }
+  EXPECT_THAT(stream_of,
+              ::testing::UnorderedElementsAre(::testing::Key("/greet.Greeter/SayHello"),
+                                              ::testing::Key("/greet.Greeter/SayHelloServerStream"),
+                                              ::testing::Key("/greet.Greeter/SayHelloClientStream"),
+                                              ::testing::Key("/greet.Greeter/SayHelloBidiStream")))
+      << run.err;
+  std::set<uint32_t> ids;
+  for (const auto& [method, stream] : stream_of) ids.insert(stream);
+  EXPECT_EQ(ids, (std::set<uint32_t>{1, 3, 5, 7})) << run.err;
+  EXPECT_EQ(connections, std::set<int>{1}) << run.err;
+  // Multiplexed: the server stream (200 ms) was still open when the last call began.
+  EXPECT_EQ(begun_when_server_stream_ended, 4u) << run.err;
 }
 
 TEST_F(WireView, TheStatusCommandNamesTheTargetAndTheRelay) {
