@@ -152,8 +152,6 @@ int main(int argc, char** argv) {
   } catch (const std::exception& failure) {
     return refuse(failure.what());
   }
-  // channelz names the channel by what it connects to: the relay, when the view is on.
-  const std::string channel_target = wire_view ? wire_view->address() : flags.target;
   // The frames that reached the relay are printed before the process ends. (The channel is
   // not destroyed for its connection to close first: gRPC 1.51 can fail an assertion tearing
   // down a channel whose last call has just ended.)
@@ -166,7 +164,7 @@ int main(int argc, char** argv) {
   if (app.get_subcommands().empty() || *repl_command) {
     const int exit_code =
         greeter::repl::RunRepl(flags.target, channel, settings, flags.show_metadata,
-                               wire_view ? &frame_lines : nullptr, channel_target);
+                               wire_view ? &frame_lines : nullptr, wire_view.get());
     finish(0);
     std::_Exit(exit_code);  // threads waiting on stdin and on the channel end with the process
   }
@@ -179,7 +177,7 @@ int main(int argc, char** argv) {
   if (*status_command) {
     const auto timeout = settings.deadline.value_or(std::chrono::seconds(5));
     return finish(greeter::RunStatus(*channel, flags.target, flags.json, timeout, std::cout,
-                                     std::cerr, wire_view ? channel_target : ""));
+                                     std::cerr, wire_view.get()));
   }
   auto stub = greet::Greeter::NewStub(channel);
   greeter::ReplyPrinter printer(std::cout, flags.json);
@@ -214,8 +212,7 @@ int main(int argc, char** argv) {
     finish(0);
   }
   if (flags.show_status) {
-    greeter::PrintChannelStatus(flags.target, flags.json, std::cout,
-                                wire_view ? channel_target : "");
+    greeter::PrintChannelStatus(flags.target, flags.json, std::cout, wire_view.get());
   }
   std::cout.flush();
   const int exit_code = greeter::ExitCodeFor(status);

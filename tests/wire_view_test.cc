@@ -507,6 +507,31 @@ TEST_F(WireView, TheStatusCommandNamesTheTargetAndTheRelay) {
   EXPECT_NE(run.out.find("which carries every byte to 127.0.0.1:1"), std::string::npos) << run.out;
 }
 
+TEST_F(WireView, StatusShowsTheConnectionsFlowControlWindowsFromTheFrames) {
+  const auto text = RunProgram(
+      {GREETER_CLIENT_BIN, "--target", server_.target(), "--frames", "--status", "hello", "A"});
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  // gRPC 1.51's channelz leaves the windows out; the view computes them.
+  EXPECT_THAT(text.out, ::testing::ContainsRegex(
+                            "windows +local [0-9]+ bytes \\(what this client may still send\\), "
+                            "remote [0-9]+ bytes \\(what the server may\\)"))
+      << text.out;
+  EXPECT_THAT(text.out, ::testing::HasSubstr("the windows above are computed from its frames"));
+
+  const auto as_json = RunProgram({GREETER_CLIENT_BIN, "--target", server_.target(), "--frames",
+                                   "--json", "--status", "hello", "A"});
+  ASSERT_EQ(as_json.exit_code, 0) << as_json.err;
+  const size_t last_line = as_json.out.rfind('\n', as_json.out.size() - 2);
+  ASSERT_NE(last_line, std::string::npos) << as_json.out;
+  const json status = json::parse(as_json.out.substr(last_line + 1), nullptr, false);
+  ASSERT_FALSE(status.is_discarded()) << as_json.out;
+  const auto& socket = status["channel"]["subchannels"][0]["sockets"][0];
+  // Each side's connection window: the 65,535 every connection starts with, plus the other
+  // side's WINDOW_UPDATE on stream 0 (some 4 MB), less the call's few bytes of DATA.
+  EXPECT_GT(socket["local_flow_control_window"].get<int64_t>(), 65535) << as_json.out;
+  EXPECT_GT(socket["remote_flow_control_window"].get<int64_t>(), 65535) << as_json.out;
+}
+
 TEST_F(WireView, FramesOnWithoutTheViewSaysHowToStartIt) {
   const auto run =
       RunProgram({GREETER_CLIENT_BIN, "--target", server_.target()}, "frames on\nstatus\n");

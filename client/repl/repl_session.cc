@@ -50,7 +50,7 @@ std::string_view StateColour(grpc_connectivity_state state) {
 ReplSession::ReplSession(asio::io_context& io, std::shared_ptr<grpc::Channel> channel,
                          std::string target, CallSettings settings, Console& console,
                          std::function<void()> on_quit, wire::FrameLineSwitch* frames,
-                         std::string channel_target)
+                         const wire::WireView* view)
     : io_(io),
       channel_(channel),
       stub_(greet::Greeter::NewStub(channel)),
@@ -59,7 +59,7 @@ ReplSession::ReplSession(asio::io_context& io, std::shared_ptr<grpc::Channel> ch
       console_(console),
       on_quit_(std::move(on_quit)),
       frames_(frames),
-      channel_target_(channel_target.empty() ? target_ : std::move(channel_target)) {
+      view_(view) {
   console_.OnLine([this](std::optional<std::string> line) { OnLine(std::move(line)); });
 }
 
@@ -568,7 +568,7 @@ void ReplSession::ShowStatus(std::chrono::steady_clock::time_point give_up) {
   // The connection as gRPC itself counts it (channelz). gRPC counts a stream as ended a moment
   // after its call has ended: until then (at most until give_up) look again on a timer, not
   // reading commands meanwhile, so that no call the user saw end shows as open.
-  const auto channel = ReadChannelz(channel_target_, std::chrono::milliseconds(0));
+  const auto channel = ReadChannelStatus(target_, view_, std::chrono::milliseconds(0));
   if (channel && OpenStreams(*channel) > 0 && std::chrono::steady_clock::now() < give_up) {
     mode_ = Mode::kCall;
     status_timer_.expires_after(std::chrono::milliseconds(2));
@@ -580,7 +580,7 @@ void ReplSession::ShowStatus(std::chrono::steady_clock::time_point give_up) {
   std::string text = channel ? ChannelzText(*channel)
                              : StatusRow("channel", target_ + " (channelz has no record of it)");
   text += SettingsRows();
-  if (channel_target_ != target_) text += WireViewRow(target_, channel_target_);
+  if (view_) text += WireViewRow(target_, *view_);
   text += StatusRow("frames", !frames_             ? "off (start the client with --frames)"
                               : frames_->showing() ? "on (frames off hides them)"
                                                    : "off (frames on shows them)");

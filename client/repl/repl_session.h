@@ -15,6 +15,7 @@
 #include "client/repl/console.h"
 #include "client/repl/room_members.h"
 #include "client/wire/frame_line_switch.h"
+#include "client/wire/wire_view.h"
 #include "greet.grpc.pb.h"
 
 namespace greeter::repl {
@@ -24,11 +25,11 @@ namespace greeter::repl {
 // tagged with the call they belong to, so events of a call the user has left are ignored.
 class ReplSession {
  public:
-  // `frames`: the wire view's lines, when the client runs with --frames (else null);
-  // `channel_target`: what the channel connects to (the view's relay, or `target`).
+  // `frames`: the wire view's lines, when the client runs with --frames (else null); `view`:
+  // the wire view, whose relay the channel then connects to.
   ReplSession(asio::io_context& io, std::shared_ptr<grpc::Channel> channel, std::string target,
               CallSettings settings, Console& console, std::function<void()> on_quit,
-              wire::FrameLineSwitch* frames = nullptr, std::string channel_target = "");
+              wire::FrameLineSwitch* frames = nullptr, const wire::WireView* view = nullptr);
 
   void Start();
   // Ctrl-C: cancels the call in progress, or clears the line being typed.
@@ -117,7 +118,7 @@ class ReplSession {
   Console& console_;
   std::function<void()> on_quit_;
   wire::FrameLineSwitch* frames_;
-  const std::string channel_target_;
+  const wire::WireView* view_;
 
   Mode mode_ = Mode::kCommand;
   std::optional<ActiveCall> call_;

@@ -29,7 +29,7 @@ std::string HistoryFile() {
 
 int RunRepl(const std::string& target, std::shared_ptr<grpc::Channel> channel,
             const CallSettings& settings, bool show_metadata, wire::FrameLineSwitch* frames,
-            const std::string& channel_target) {
+            const wire::WireView* view) {
   // Never destroyed: the threads that wait on stdin and on the channel may still post to it
   // while the process ends.
   static auto& io = *new asio::io_context;
@@ -49,7 +49,7 @@ int RunRepl(const std::string& target, std::shared_ptr<grpc::Channel> channel,
     });
   }
   ReplSession session(
-      io, channel, target, settings, *console, [] { io.stop(); }, frames, channel_target);
+      io, channel, target, settings, *console, [] { io.stop(); }, frames, view);
   session.ShowMetadata(show_metadata);
 
   // Ctrl-C belongs to the session (it cancels a call); SIGTERM and SIGHUP end it cleanly, so
@@ -75,8 +75,10 @@ int RunRepl(const std::string& target, std::shared_ptr<grpc::Channel> channel,
   io.run();
   // A person saw each failure as it happened; a script is told by the exit status.
   const int exit_code = console->interactive() ? 0 : session.exit_code();
-  if (frames) frames->Show(false);  // the console goes: nothing may print through it now
-  console.reset();                  // restores the terminal and saves the history
+  // The console goes: nothing may print through it now. (A script's frames go to stderr, and
+  // its last ones are still to be printed: the caller settles the view.)
+  if (frames && console->interactive()) frames->Show(false);
+  console.reset();  // restores the terminal and saves the history
   std::cout.flush();
   return exit_code;
 }

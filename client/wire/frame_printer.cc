@@ -349,10 +349,20 @@ void FramePrinter::OnFrame(int connection, const Frame& frame) {
   }
   ConnectionState& state = connections_[connection];
   state.windows.Record(frame);
+  {
+    std::lock_guard lock(latest_mutex_);
+    latest_ = ConnectionWindows{connection, state.windows.Connection(Direction::kSent),
+                                state.windows.Connection(Direction::kReceived)};
+  }
   if (auto summary = state.ledger.Record(frame)) {
     AddWindows(state, *summary);
     PrintSummary(connection, frame.t_ms, *summary);
   }
+}
+
+std::optional<ConnectionWindows> FramePrinter::latest_windows() const {
+  std::lock_guard lock(latest_mutex_);
+  return latest_;
 }
 
 size_t FramePrinter::open_streams() const {
@@ -368,6 +378,10 @@ void FramePrinter::OnConnectionClosed(int connection, double t_ms, const std::st
     PrintSummary(connection, t_ms, summary);
   }
   connections_.erase(connection);
+  {
+    std::lock_guard lock(latest_mutex_);
+    if (latest_ && latest_->connection == connection) latest_.reset();
+  }
   if (format_ == FrameFormat::kMermaid) {
     sink_(DiagramNote("connection " + std::to_string(connection) + " closed" +
                       (why.empty() ? "" : ": " + why)));

@@ -26,6 +26,9 @@ class WireView {
   // frames are shown before the process exits.
   // That is also every stream's end: a call ended by its deadline returns to the caller a
   // moment before gRPC sends its RST_STREAM.
+  // The flow-control windows of the connection now carrying the channel, from its frames
+  // (gRPC C++ 1.51's channelz leaves them out).
+  std::optional<ConnectionWindows> windows() const { return printer_.latest_windows(); }
   void Settle(std::chrono::milliseconds timeout) {
     relay_.Settle(timeout, [this] { return printer_.open_streams() == 0; });
   }
