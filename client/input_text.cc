@@ -8,8 +8,12 @@ namespace greeter {
 
 bool ReadInputLine(std::istream& input, std::string& line) {
   if (!std::getline(input, line)) return false;
-  if (!line.empty() && line.back() == '\r') line.pop_back();
+  DropCarriageReturn(line);
   return true;
+}
+
+void DropCarriageReturn(std::string& line) {
+  if (!line.empty() && line.back() == '\r') line.pop_back();
 }
 
 bool IsBlank(std::string_view text) {

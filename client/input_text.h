@@ -12,6 +12,8 @@ namespace greeter {
 // Reads one line without its ending, "\n" or "\r\n" (a file saved on Windows, a paste from a
 // browser); false at the end of input.
 bool ReadInputLine(std::istream& input, std::string& line);
+// Drops the '\r' of a line read without its '\n'.
+void DropCarriageReturn(std::string& line);
 
 // Empty or only white space: spacing between lines, never a name or a text.
 bool IsBlank(std::string_view text);

@@ -165,8 +165,7 @@ int main(int argc, char** argv) {
     const int exit_code =
         greeter::repl::RunRepl(flags.target, channel, settings, flags.show_metadata,
                                wire_view ? &frame_lines : nullptr, wire_view.get());
-    finish(0);
-    std::_Exit(exit_code);  // threads waiting on stdin and on the channel end with the process
+    return finish(exit_code);  // an orderly end: the session has stopped every thread it began
   }
 
   if (*health) {

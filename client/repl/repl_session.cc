@@ -107,8 +107,12 @@ void ReplSession::OnConnectivity(grpc_connectivity_state state) {
     case GRPC_CHANNEL_TRANSIENT_FAILURE:
       if (!was_ready_ && !said_cannot_connect_) {
         said_cannot_connect_ = true;
+        Began();
         AskWhyCannotConnect(channel_, [this](std::string reason) {
-          asio::post(io_, [this, reason = std::move(reason)] { OnCannotConnect(reason); });
+          asio::post(io_, [this, reason = std::move(reason)] {
+            Over();
+            if (!quitting_) OnCannotConnect(reason);
+          });
         });
       }
       if (was_ready_ && !lost_) {
@@ -377,11 +381,15 @@ ReplSession::ActiveCall& ReplSession::BeginCall(bool streamed_replies) {
 }
 
 CallHandlers ReplSession::HandlersFor(uint64_t id) {
+  Began();  // each call asks for its handlers once
   CallHandlers handlers{[this, id](const greet::HelloReply& reply) {
                           asio::post(io_, [this, id, reply] { OnReply(id, reply); });
                         },
                         [this, id](const grpc::Status& status) {
-                          asio::post(io_, [this, id, status] { OnCallDone(id, status); });
+                          asio::post(io_, [this, id, status] {
+                            Over();
+                            if (!quitting_) OnCallDone(id, status);
+                          });
                         }};
   if (show_metadata_) {
     // The metadata's strings live in the call's context: made into text here, on its thread.
@@ -450,7 +458,12 @@ void ReplSession::Quit() {
   status_timer_.cancel();
   console_.CancelLine();
   if (call_) call_->cancel();
-  on_quit_();
+  if (in_flight_ == 0) on_quit_();
+}
+
+void ReplSession::Over() {
+  --in_flight_;
+  if (quitting_ && in_flight_ == 0) on_quit_();
 }
 
 void ReplSession::StartHello(const Hello& command) {
@@ -538,6 +551,7 @@ void ReplSession::StartRoomChat(const Chat& command) {
 void ReplSession::StartTour(const Tour& command) {
   ActiveCall& call = BeginCall(true);
   const uint64_t id = call.id;
+  Began();
   const auto on_io = [this, id](auto handler) {
     return [this, id, handler](auto&&... args) {
       asio::post(io_, [this, id, handler, args...] {
@@ -556,10 +570,15 @@ void ReplSession::StartTour(const Tour& command) {
        on_io([this](std::string_view, const grpc::Status& failure) {
          Print("  failed: " + StatusText(failure) + "\n");
        }),
-       on_io([this](const grpc::Status& first_failure, const TourConnections& seen) {
-         Print(TourConclusion(seen) + "\n");
-         EndCall(first_failure, false);
-       })},
+       // The tour's last event, whether or not the user is still in it.
+       [this, id](const grpc::Status& first_failure, const TourConnections& seen) {
+         asio::post(io_, [this, id, first_failure, seen] {
+           Over();
+           if (quitting_ || !call_ || call_->id != id) return;
+           Print(TourConclusion(seen) + "\n");
+           EndCall(first_failure, false);
+         });
+       }},
       command.together);
   call.cancel = [tour] { tour->Cancel(); };
 }

@@ -109,6 +109,11 @@ class ReplSession {
   void EndCall(const grpc::Status& status, bool cancelled_by_user);
   void StartRoomChat(const Chat& command);
   void Failed(int exit_code);  // remembers the first failure
+  // Every call and probe begun posts one last event when it is over (a cancelled call too,
+  // after the user has left it); a quit ends the io_context only once all have come, so that
+  // nothing is posted to it after it is gone.
+  void Began() { ++in_flight_; }
+  void Over();
 
   asio::io_context& io_;
   std::shared_ptr<grpc::Channel> channel_;
@@ -124,6 +129,7 @@ class ReplSession {
   std::optional<ActiveCall> call_;
   uint64_t last_call_id_ = 0;
   bool quitting_ = false;
+  uint64_t in_flight_ = 0;  // calls and probes whose last event has not come
   bool show_metadata_ = false;
   int exit_code_ = 0;
 
