@@ -152,9 +152,10 @@ int main(int argc, char** argv) {
   } catch (const std::exception& failure) {
     return refuse(failure.what());
   }
-  // The frames that reached the relay are printed before the process ends. (The channel is
-  // not destroyed for its connection to close first: gRPC 1.51 can fail an assertion tearing
-  // down a channel whose last call has just ended.)
+  // The frames that reached the relay are printed before the process ends. (A one-shot
+  // command then ends with _Exit, not destroying the channel: gRPC 1.51 can fail an assertion
+  // tearing down a channel whose last call has just ended. The interactive client returns:
+  // its connection watcher still holds the channel.)
   const auto finish = [&](int exit_code) {
     if (wire_view) wire_view->Settle(std::chrono::seconds(1));
     if (frame_log) frame_log->Flush(std::chrono::seconds(1));
