@@ -9,11 +9,6 @@
 namespace greeter {
 namespace {
 
-std::optional<std::string> NameProblem(std::string_view field, std::string_view name) {
-  if (auto problem = Utf8Problem(field, name)) return problem;
-  return BlankNameProblem(field, name);
-}
-
 std::optional<uint32_t> Number(std::string_view text) {
   uint32_t value = 0;
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);

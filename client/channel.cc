@@ -32,10 +32,7 @@ std::shared_ptr<grpc::Channel> CreateGreeterChannel(const ClientFlags& flags,
     // Plaintext to the relay, whatever the target: the relay does the TLS (RelayTls).
     grpc::ChannelArguments arguments;
     // The server sees the :authority it would without the relay.
-    const std::string dns = "dns:///";
-    arguments.SetString(GRPC_ARG_DEFAULT_AUTHORITY, flags.target.rfind(dns, 0) == 0
-                                                        ? flags.target.substr(dns.size())
-                                                        : flags.target);
+    arguments.SetString(GRPC_ARG_DEFAULT_AUTHORITY, view->authority());
     return grpc::CreateCustomChannel(view->address(), grpc::InsecureChannelCredentials(),
                                      arguments);
   }

@@ -21,8 +21,9 @@ std::string WindowsText(const ChannelzSocket& socket) {
   const auto bytes = [](const std::optional<int64_t>& window) {
     return window ? std::to_string(*window) + " bytes" : std::string("not reported");
   };
-  return "local " + bytes(socket.local_flow_control_window) + ", remote " +
-         bytes(socket.remote_flow_control_window);
+  return "local " + bytes(socket.local_flow_control_window) +
+         " (what this client may still send), " + "remote " +
+         bytes(socket.remote_flow_control_window) + " (what the server may)";
 }
 
 std::string SocketText(const ChannelzSocket& socket) {

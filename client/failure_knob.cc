@@ -1,5 +1,6 @@
 #include "client/failure_knob.h"
 
+#include "common/plural.h"
 #include "common/status_code_names.h"
 #include "common/utf8.h"
 
@@ -30,7 +31,7 @@ std::string FailureText(const greet::Failure& failure) {
   std::string text(StatusCodeName(static_cast<grpc::StatusCode>(failure.code())));
   if (!failure.message().empty()) text += ": " + failure.message();
   const uint32_t after = failure.after_replies();
-  return text + ", after " + std::to_string(after) + (after == 1 ? " reply" : " replies");
+  return text + ", after " + Plural(after, "reply", "replies");
 }
 
 }  // namespace greeter

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "client/call_commands.h"
 #include "client/channel.h"
@@ -24,6 +25,7 @@
 #include "client/wire/frame_line_switch.h"
 #include "common/command_line.h"
 #include "common/duration.h"
+#include "common/stderr_log.h"
 #include "common/utf8.h"
 
 int main(int argc, char** argv) {
@@ -84,10 +86,20 @@ int main(int argc, char** argv) {
 
   // One channel for the whole process: every call below is a stream on its connection. With
   // --frames it goes through the wire view's relay, which prints every frame on stderr (in the
-  // interactive client, through its console).
-  greeter::wire::FrameLineSwitch frame_lines([](const std::string& line) {
-    std::cerr << line + "\n" << std::flush;
-  });
+  // interactive client, through its console). Those lines, from the relay's thread, queue for a
+  // writer thread of their own: a stderr nobody reads must never stall the relayed connection,
+  // and so the call. The tool's own lines after a call queue behind them, in order.
+  std::optional<greeter::StderrLog> frame_log;
+  if (!flags.frames.empty()) frame_log.emplace("greeter-client: --frames");
+  greeter::wire::FrameLineSwitch frame_lines(
+      [&frame_log](const std::string& line) { frame_log->Write(line + "\n"); });
+  const auto tell = [&frame_log](const std::string& text) {
+    if (frame_log) {
+      frame_log->Write(text);
+    } else {
+      std::cerr << text;
+    }
+  };
   std::unique_ptr<greeter::wire::WireView> wire_view;
   std::shared_ptr<grpc::Channel> channel;
   try {
@@ -101,21 +113,21 @@ int main(int argc, char** argv) {
   } catch (const std::exception& failure) {
     return refuse(failure.what());
   }
-  // channelz names the channel by what it connects to: the relay, when the view is on.
-  const std::string channel_target = wire_view ? wire_view->address() : flags.target;
-  // The frames that reached the relay are printed before the process ends. (The channel is
-  // not destroyed for its connection to close first: gRPC 1.51 can fail an assertion tearing
-  // down a channel whose last call has just ended.)
+  // The frames that reached the relay are printed before the process ends. (A one-shot
+  // command then ends with _Exit, not destroying the channel: gRPC 1.51 can fail an assertion
+  // tearing down a channel whose last call has just ended. The interactive client returns:
+  // its connection watcher still holds the channel.)
   const auto finish = [&](int exit_code) {
     if (wire_view) wire_view->Settle(std::chrono::seconds(1));
+    if (frame_log) frame_log->Flush(std::chrono::seconds(1));
     return exit_code;
   };
 
   if (app.get_subcommands().empty() || *repl_command) {
     const int exit_code =
         greeter::repl::RunRepl(flags.target, channel, settings, flags.show_metadata,
-                               wire_view ? &frame_lines : nullptr, channel_target);
-    std::_Exit(exit_code);  // threads waiting on stdin and on the channel end with the process
+                               wire_view ? &frame_lines : nullptr, wire_view.get());
+    return finish(exit_code);  // an orderly end: the session has stopped every thread it began
   }
 
   if (*health) {
@@ -126,7 +138,7 @@ int main(int argc, char** argv) {
   if (*status_command) {
     const auto timeout = settings.deadline.value_or(std::chrono::seconds(5));
     return finish(greeter::RunStatus(*channel, flags.target, flags.json, timeout, std::cout,
-                                     std::cerr, wire_view ? channel_target : ""));
+                                     std::cerr, wire_view.get()));
   }
   auto stub = greet::Greeter::NewStub(channel);
   greeter::ReplyPrinter printer(std::cout, flags.json);
@@ -140,14 +152,17 @@ int main(int argc, char** argv) {
   // (from the relay's thread) never cut into it.
   finish(0);
   if (!env.refused_input.empty()) {
-    std::cerr << "greeter-client: " + env.refused_input + "\n";
+    tell("greeter-client: " + env.refused_input + "\n");
+    finish(0);
     std::cout.flush();
     std::_Exit(greeter::kUsageExitCode);
   }
-  if (!status.ok()) std::cerr << "greeter-client: " + greeter::StatusText(status) + "\n";
+  if (!status.ok()) {
+    tell("greeter-client: " + greeter::StatusText(status) + "\n");
+    finish(0);
+  }
   if (flags.show_status) {
-    greeter::PrintChannelStatus(flags.target, flags.json, std::cout,
-                                wire_view ? channel_target : "");
+    greeter::PrintChannelStatus(flags.target, flags.json, std::cout, wire_view.get());
   }
   std::cout.flush();
   const int exit_code = greeter::ExitCodeFor(status);

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "common/plural.h"
 #include "common/status_code_names.h"
 
 namespace greeter {
@@ -36,7 +37,7 @@ std::string ReplyText(const greet::HelloReply& reply) {
     text += here.empty() ? " (nobody else is here)" : " (here: " + here + ")";
   }
   if (reply.count() > 0) {
-    text += " (" + std::to_string(reply.count()) + (reply.count() == 1 ? " name)" : " names)");
+    text += " (" + Plural(reply.count(), "name") + ")";
   }
   return text;
 }

@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "client/reply_printer.h"
+#include "common/plural.h"
 
 namespace greeter {
 namespace {
@@ -20,8 +21,7 @@ std::string RejoinNote(const greet::HelloReply& welcome) {
            "what was said while you were away is unknown";
   }
   std::string note = "rejoined " + welcome.room() + ": " +
-                     std::to_string(welcome.replayed_events()) + " event" +
-                     (welcome.replayed_events() == 1 ? "" : "s") + " you missed shown above";
+                     Plural(welcome.replayed_events(), "event") + " you missed shown above";
   if (welcome.missed_events() > 0) {
     note += "; " + std::to_string(welcome.missed_events()) +
             " older ones are lost (beyond the room's history)";

@@ -2,8 +2,8 @@
 
 #include <string>
 
+#include "common/stderr_log.h"
 #include "server/call_record.h"
-#include "server/stderr_log.h"
 
 namespace greeter {
 

@@ -13,11 +13,12 @@
 #include "common/command_line.h"
 #include "common/duration.h"
 #include "common/pem_file.h"
+#include "common/stderr_log.h"
 #include "server/call_log.h"
 #include "server/connection_flags.h"
 #include "server/greeter_server.h"
+#include "server/library_logs.h"
 #include "server/shutdown_signals.h"
-#include "server/stderr_log.h"
 
 namespace {
 
@@ -229,8 +230,8 @@ int main(int argc, char** argv) {
   greeter::ShutdownSignals signals;  // before the server: a signal from now on drains
   // From here on, nothing the server does writes to stderr itself: a stalled stderr must not
   // stop a reaction, nor the drain.
-  greeter::StderrLog log(log_queue_bytes);
-  greeter::StderrLog::RouteLibraryLogsTo(log);
+  greeter::StderrLog log("greeter-server: log", log_queue_bytes);
+  const greeter::LibraryLogRoute library_logs(log);
   options.notice = [&log](const std::string& line) { log.Write(line); };
   std::optional<greeter::GreeterServer> server;
   try {

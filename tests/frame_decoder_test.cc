@@ -139,7 +139,8 @@ TEST_F(Decoder, AUnaryCallInBothDirectionsInChunksOfSevenBytes) {
   EXPECT_EQ(request.stream, 1u);
   EXPECT_EQ(request.role, HeaderRole::kRequestHeaders);
   EXPECT_EQ(request.headers, kRequestHeaders);
-  EXPECT_EQ(request.method, "/greet.Greeter/SayHello");
+  ASSERT_TRUE(request.method);
+  EXPECT_EQ(*request.method, "/greet.Greeter/SayHello");
 
   const Frame& request_data = frames_[2];
   EXPECT_THAT(FlagNames(request_data.type, request_data.flags), ElementsAre("END_STREAM"));
@@ -149,7 +150,8 @@ TEST_F(Decoder, AUnaryCallInBothDirectionsInChunksOfSevenBytes) {
   EXPECT_EQ(request_data.messages[0].decoded->ShortDebugString(), "name: \"A\"");
 
   EXPECT_EQ(frames_[3].role, HeaderRole::kResponseHeaders);
-  EXPECT_EQ(frames_[3].method, "/greet.Greeter/SayHello");
+  ASSERT_TRUE(frames_[3].method);
+  EXPECT_EQ(*frames_[3].method, "/greet.Greeter/SayHello");
   ASSERT_EQ(frames_[4].messages.size(), 1u);
   ASSERT_NE(frames_[4].messages[0].decoded, nullptr);
   EXPECT_EQ(frames_[4].messages[0].decoded->GetTypeName(), "greet.HelloReply");

@@ -73,6 +73,28 @@ TEST(ReplPiped, AScriptedSessionPrintsExactlyTheRepliesAndErrors) {
   EXPECT_EQ(server.WaitForCalls(6).size(), 6u);  // quit stops the script: "never sent" is not
 }
 
+TEST(ReplPiped, QuitEndsTheSessionWhileItsInputStaysOpen) {
+  TestServer server;
+  ChildProcess client({GREETER_CLIENT_BIN, "--target", server.target()});
+  client.WriteStdin("hello A\nquit\n");  // and stdin stays open: its reader is woken to end
+  EXPECT_EQ(client.ReadStdoutLine(5s), "Hello A");
+  EXPECT_EQ(client.Wait(5s), 0) << client.stderr_text();
+  EXPECT_EQ(client.stderr_text(), "");
+}
+
+TEST(ReplPiped, SigtermDuringACallEndsTheSessionOnceTheCallHasEnded) {
+  TestServer server;
+  ChildProcess client({GREETER_CLIENT_BIN, "--target", server.target()});
+  client.WriteStdin("stream A 100 100ms\n");
+  EXPECT_EQ(client.ReadStdoutLine(5s), "Hello A (1 of 100)");
+  client.Signal(SIGTERM);
+  // The call is cancelled and the session waits for its end (nothing may come after the
+  // session has gone), then ends as before: no summary, no failure counted.
+  EXPECT_EQ(client.Wait(5s), 0) << client.stderr_text();
+  EXPECT_EQ(client.stderr_text(), "");
+  EXPECT_EQ(server.WaitForCall().code, grpc::StatusCode::CANCELLED);
+}
+
 TEST(ReplPiped, AScriptWhoseCallsFailedExitsWith64PlusTheFirstFailuresCode) {
   TestServer server;
   const auto result = RunProgram({GREETER_CLIENT_BIN, "--target", server.target()},

@@ -6,7 +6,9 @@
 #include <signal.h>
 #include <sys/resource.h>
 
+#include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 #include "tests/support/child_process.h"
@@ -376,6 +378,54 @@ TEST(WireViewAlone, AHundredThousandPaddedRepliesPassWithTheClientsMemoryFlat) {
   EXPECT_LT(children.ru_maxrss, 64 * 1024) << "peak resident KiB";  // Linux counts KiB
 }
 
+// A server stream whose frame lines (one per DATA, about 100 bytes each) are some 3 MB: more
+// than a pipe (64 KiB) and the client's queue of frame lines (1 MiB) hold.
+class WireViewOfALongStream : public ::testing::Test {
+ protected:
+  static ServerLimits Limits() {
+    ServerLimits limits;
+    limits.max_count = 30'000;
+    return limits;
+  }
+  std::vector<std::string> Args() const {
+    return {GREETER_CLIENT_BIN, "--target", server_.target(), "--frames", "stream", "A",
+            "--count",          "30000",    "--interval",     "0"};
+  }
+  TestServer server_{Limits()};
+};
+
+TEST_F(WireViewOfALongStream, ACallWhoseStderrNobodyReadsStillCompletes) {
+  ChildProcess client(Args());
+  client.CloseStdin();
+  client.LeaveStderrUnread();
+  // The frame view waits for stderr on a thread of its own, never on the relay's: the call
+  // runs to its end and the client exits (after at most a second for what it could not write).
+  EXPECT_EQ(client.Wait(30s), 0);
+  EXPECT_EQ(std::count(client.stdout_text().begin(), client.stdout_text().end(), '\n'), 30'000);
+}
+
+TEST_F(WireViewOfALongStream, FrameLinesDroppedForAStalledStderrAreCountedOnceItIsReadAgain) {
+  ChildProcess client(Args());
+  client.CloseStdin();
+  client.LeaveStderrUnread();
+  for (auto line = client.ReadStdoutLine(30s); line != "Hello A (30000 of 30000)";
+       line = client.ReadStdoutLine(30s)) {
+    ASSERT_TRUE(line) << "the stream did not end";
+  }
+  client.ReadStderr();  // the client is now flushing its frame lines, for up to a second
+  ASSERT_EQ(client.Wait(15s), 0);
+  const std::string& err = client.stderr_text();
+  EXPECT_THAT(err, ::testing::ContainsRegex("\ngreeter-client: --frames: [0-9]+ lines dropped "
+                                            "\\(stderr was not read fast enough\\)\n"));
+  // Lines are dropped whole: every line is a frame line, a summary or the notice.
+  std::istringstream lines(err);
+  for (std::string line; std::getline(lines, line);) {
+    EXPECT_TRUE(line.starts_with("t=") || line.starts_with("greeter-client: --frames: ")) << line;
+  }
+  // The first lines, written before stderr stalled, are the connection's start.
+  EXPECT_TRUE(err.starts_with("t=0.0ms connection 1 to ")) << err.substr(0, 200);
+}
+
 TEST_F(WireView, TheInteractiveClientTurnsTheViewOffAndOnAndShowsItInStatus) {
   const auto run = RunProgram({GREETER_CLIENT_BIN, "--target", server_.target(), "--frames=json"},
                               "hello A\nframes off\nhello B\nstatus\nframes on\nhello C\n");
@@ -402,14 +452,47 @@ TEST_F(WireView, TheInteractiveClientTurnsTheViewOffAndOnAndShowsItInStatus) {
 }
 
 TEST_F(WireView, TheInteractiveTourTogetherSharesTheConnectionWithOverlappingStreams) {
-  const auto run =
-      RunProgram({GREETER_CLIENT_BIN, "--target", server_.target()}, "tour --together Ada\n");
+  const auto run = RunProgram({GREETER_CLIENT_BIN, "--target", server_.target(), "--frames=json"},
+                              "tour --together Ada\n");
   EXPECT_EQ(run.exit_code, 0) << run.err;
   EXPECT_NE(run.out.find("All four calls shared one connection"), std::string::npos) << run.out;
   const auto calls = server_.WaitForCalls(4);
   ASSERT_EQ(calls.size(), 4u);
   // Finished in order of length, not of start: the server stream (200 ms) last.
   EXPECT_EQ(calls.back().method, "SayHelloServerStream");
+
+  // On the wire, what a learner checks: the four shapes, each its own stream, all on the
+  // session's one connection, at once.
+  std::map<std::string, uint32_t> stream_of;  // method -> stream id
+  std::set<int> connections;
+  size_t requests_begun = 0, begun_when_server_stream_ended = 0;
+  std::istringstream lines(run.err);
+  for (std::string line; std::getline(lines, line);) {
+    const json object = json::parse(line, nullptr, false);
+    if (object.is_discarded()) continue;
+    connections.insert(object["connection"].get<int>());
+    if (object.value("type", "") == "HEADERS" && object["dir"] == "sent" &&
+        object["role"] == "request headers") {
+      stream_of[Header(object, ":path")] = object["stream"];
+      ++requests_begun;
+    }
+    if (object.value("event", "") == "stream ended" &&
+        object["method"] == "/greet.Greeter/SayHelloServerStream") {
+      begun_when_server_stream_ended = requests_begun;
+    }
+  }
+  EXPECT_THAT(stream_of,
+              ::testing::UnorderedElementsAre(::testing::Key("/greet.Greeter/SayHello"),
+                                              ::testing::Key("/greet.Greeter/SayHelloServerStream"),
+                                              ::testing::Key("/greet.Greeter/SayHelloClientStream"),
+                                              ::testing::Key("/greet.Greeter/SayHelloBidiStream")))
+      << run.err;
+  std::set<uint32_t> ids;
+  for (const auto& [method, stream] : stream_of) ids.insert(stream);
+  EXPECT_EQ(ids, (std::set<uint32_t>{1, 3, 5, 7})) << run.err;
+  EXPECT_EQ(connections, std::set<int>{1}) << run.err;
+  // Multiplexed: the server stream (200 ms) was still open when the last call began.
+  EXPECT_EQ(begun_when_server_stream_ended, 4u) << run.err;
 }
 
 TEST_F(WireView, TheStatusCommandNamesTheTargetAndTheRelay) {
@@ -422,6 +505,31 @@ TEST_F(WireView, TheStatusCommandNamesTheTargetAndTheRelay) {
   EXPECT_NE(run.err.find("cannot connect to the target: Connection refused"), std::string::npos)
       << run.err;
   EXPECT_NE(run.out.find("which carries every byte to 127.0.0.1:1"), std::string::npos) << run.out;
+}
+
+TEST_F(WireView, StatusShowsTheConnectionsFlowControlWindowsFromTheFrames) {
+  const auto text = RunProgram(
+      {GREETER_CLIENT_BIN, "--target", server_.target(), "--frames", "--status", "hello", "A"});
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  // gRPC 1.51's channelz leaves the windows out; the view computes them.
+  EXPECT_THAT(text.out, ::testing::ContainsRegex(
+                            "windows +local [0-9]+ bytes \\(what this client may still send\\), "
+                            "remote [0-9]+ bytes \\(what the server may\\)"))
+      << text.out;
+  EXPECT_THAT(text.out, ::testing::HasSubstr("the windows above are computed from its frames"));
+
+  const auto as_json = RunProgram({GREETER_CLIENT_BIN, "--target", server_.target(), "--frames",
+                                   "--json", "--status", "hello", "A"});
+  ASSERT_EQ(as_json.exit_code, 0) << as_json.err;
+  const size_t last_line = as_json.out.rfind('\n', as_json.out.size() - 2);
+  ASSERT_NE(last_line, std::string::npos) << as_json.out;
+  const json status = json::parse(as_json.out.substr(last_line + 1), nullptr, false);
+  ASSERT_FALSE(status.is_discarded()) << as_json.out;
+  const auto& socket = status["channel"]["subchannels"][0]["sockets"][0];
+  // Each side's connection window: the 65,535 every connection starts with, plus the other
+  // side's WINDOW_UPDATE on stream 0 (some 4 MB), less the call's few bytes of DATA.
+  EXPECT_GT(socket["local_flow_control_window"].get<int64_t>(), 65535) << as_json.out;
+  EXPECT_GT(socket["remote_flow_control_window"].get<int64_t>(), 65535) << as_json.out;
 }
 
 TEST_F(WireView, FramesOnWithoutTheViewSaysHowToStartIt) {

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "client/reply_printer.h"
+#include "common/plural.h"
 
 namespace greeter::repl {
 
@@ -20,8 +21,7 @@ std::string FormatElapsed(std::chrono::nanoseconds elapsed) {
 }
 
 std::string CallSummary(const FinishedCall& call, bool with_timing) {
-  const std::string replies =
-      std::to_string(call.replies) + (call.replies == 1 ? " reply" : " replies");
+  const std::string replies = Plural(call.replies, "reply", "replies");
   if (call.cancelled_by_user) {
     std::string text = "CANCELLED by Ctrl-C";
     if (call.streamed_replies) text += " after " + replies;

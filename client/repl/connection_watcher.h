@@ -18,6 +18,16 @@ class ConnectionWatcher {
   using Listener = std::function<void(grpc_connectivity_state state)>;
   // `on_change` runs on the watcher's thread; it must hand over, not print.
   ConnectionWatcher(std::shared_ptr<grpc::Channel> channel, Listener on_change);
+  // `on_change` is not called from the moment this returns. (The thread itself cannot be
+  // woken from gRPC's wait: it holds only the channel and a listener turned off, and ends with
+  // the process.)
+  ~ConnectionWatcher();
+  ConnectionWatcher(const ConnectionWatcher&) = delete;
+  ConnectionWatcher& operator=(const ConnectionWatcher&) = delete;
+
+ private:
+  struct Listening;  // shared with the thread
+  std::shared_ptr<Listening> listening_;
 };
 
 // "idle", "connecting", "ready", "transient failure", "shutdown".

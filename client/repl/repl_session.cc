@@ -50,7 +50,7 @@ std::string_view StateColour(grpc_connectivity_state state) {
 ReplSession::ReplSession(asio::io_context& io, std::shared_ptr<grpc::Channel> channel,
                          std::string target, CallSettings settings, Console& console,
                          std::function<void()> on_quit, wire::FrameLineSwitch* frames,
-                         std::string channel_target)
+                         const wire::WireView* view)
     : io_(io),
       channel_(channel),
       stub_(greet::Greeter::NewStub(channel)),
@@ -59,7 +59,7 @@ ReplSession::ReplSession(asio::io_context& io, std::shared_ptr<grpc::Channel> ch
       console_(console),
       on_quit_(std::move(on_quit)),
       frames_(frames),
-      channel_target_(channel_target.empty() ? target_ : std::move(channel_target)) {
+      view_(view) {
   console_.OnLine([this](std::optional<std::string> line) { OnLine(std::move(line)); });
 }
 
@@ -107,8 +107,12 @@ void ReplSession::OnConnectivity(grpc_connectivity_state state) {
     case GRPC_CHANNEL_TRANSIENT_FAILURE:
       if (!was_ready_ && !said_cannot_connect_) {
         said_cannot_connect_ = true;
+        Began();
         AskWhyCannotConnect(channel_, [this](std::string reason) {
-          asio::post(io_, [this, reason = std::move(reason)] { OnCannotConnect(reason); });
+          asio::post(io_, [this, reason = std::move(reason)] {
+            Over();
+            if (!quitting_) OnCannotConnect(reason);
+          });
         });
       }
       if (was_ready_ && !lost_) {
@@ -381,11 +385,15 @@ ReplSession::ActiveCall& ReplSession::BeginCall(bool streamed_replies) {
 }
 
 CallHandlers ReplSession::HandlersFor(uint64_t id) {
+  Began();  // each call asks for its handlers once
   CallHandlers handlers{[this, id](const greet::HelloReply& reply) {
                           asio::post(io_, [this, id, reply] { OnReply(id, reply); });
                         },
                         [this, id](const grpc::Status& status) {
-                          asio::post(io_, [this, id, status] { OnCallDone(id, status); });
+                          asio::post(io_, [this, id, status] {
+                            Over();
+                            if (!quitting_) OnCallDone(id, status);
+                          });
                         }};
   if (show_metadata_) {
     // The metadata's strings live in the call's context: made into text here, on its thread.
@@ -454,7 +462,12 @@ void ReplSession::Quit() {
   status_timer_.cancel();
   console_.CancelLine();
   if (call_) call_->cancel();
-  on_quit_();
+  if (in_flight_ == 0) on_quit_();
+}
+
+void ReplSession::Over() {
+  --in_flight_;
+  if (quitting_ && in_flight_ == 0) on_quit_();
 }
 
 void ReplSession::StartHello(const Hello& command) {
@@ -559,6 +572,7 @@ void ReplSession::StartRoomChat(const Chat& command) {
 void ReplSession::StartTour(const Tour& command) {
   ActiveCall& call = BeginCall(true);
   const uint64_t id = call.id;
+  Began();
   const auto on_io = [this, id](auto handler) {
     return [this, id, handler](auto&&... args) {
       asio::post(io_, [this, id, handler, args...] {
@@ -577,10 +591,15 @@ void ReplSession::StartTour(const Tour& command) {
        on_io([this](std::string_view, const grpc::Status& failure) {
          Print("  failed: " + StatusText(failure) + "\n");
        }),
-       on_io([this](const grpc::Status& first_failure, const TourConnections& seen) {
-         Print(TourConclusion(seen) + "\n");
-         EndCall(first_failure, false);
-       })},
+       // The tour's last event, whether or not the user is still in it.
+       [this, id](const grpc::Status& first_failure, const TourConnections& seen) {
+         asio::post(io_, [this, id, first_failure, seen] {
+           Over();
+           if (quitting_ || !call_ || call_->id != id) return;
+           Print(TourConclusion(seen) + "\n");
+           EndCall(first_failure, false);
+         });
+       }},
       command.together);
   call.cancel = [tour] { tour->Cancel(); };
 }
@@ -589,7 +608,7 @@ void ReplSession::ShowStatus(std::chrono::steady_clock::time_point give_up) {
   // The connection as gRPC itself counts it (channelz). gRPC counts a stream as ended a moment
   // after its call has ended: until then (at most until give_up) look again on a timer, not
   // reading commands meanwhile, so that no call the user saw end shows as open.
-  const auto channel = ReadChannelz(channel_target_, std::chrono::milliseconds(0));
+  const auto channel = ReadChannelStatus(target_, view_, std::chrono::milliseconds(0));
   if (channel && OpenStreams(*channel) > 0 && std::chrono::steady_clock::now() < give_up) {
     mode_ = Mode::kCall;
     status_timer_.expires_after(std::chrono::milliseconds(2));
@@ -601,7 +620,7 @@ void ReplSession::ShowStatus(std::chrono::steady_clock::time_point give_up) {
   std::string text = channel ? ChannelzText(*channel)
                              : StatusRow("channel", target_ + " (channelz has no record of it)");
   text += SettingsRows();
-  if (channel_target_ != target_) text += WireViewRow(target_, channel_target_);
+  if (view_) text += WireViewRow(target_, *view_);
   text += StatusRow("frames", !frames_             ? "off (start the client with --frames)"
                               : frames_->showing() ? "on (frames off hides them)"
                                                    : "off (frames on shows them)");

@@ -16,6 +16,7 @@
 #include "client/repl/console.h"
 #include "client/repl/room_members.h"
 #include "client/wire/frame_line_switch.h"
+#include "client/wire/wire_view.h"
 #include "greet.grpc.pb.h"
 
 namespace greeter::repl {
@@ -25,11 +26,11 @@ namespace greeter::repl {
 // tagged with the call they belong to, so events of a call the user has left are ignored.
 class ReplSession {
  public:
-  // `frames`: the wire view's lines, when the client runs with --frames (else null);
-  // `channel_target`: what the channel connects to (the view's relay, or `target`).
+  // `frames`: the wire view's lines, when the client runs with --frames (else null); `view`:
+  // the wire view, whose relay the channel then connects to.
   ReplSession(asio::io_context& io, std::shared_ptr<grpc::Channel> channel, std::string target,
               CallSettings settings, Console& console, std::function<void()> on_quit,
-              wire::FrameLineSwitch* frames = nullptr, std::string channel_target = "");
+              wire::FrameLineSwitch* frames = nullptr, const wire::WireView* view = nullptr);
 
   void Start();
   // Ctrl-C: cancels the call in progress, or clears the line being typed.
@@ -112,6 +113,11 @@ class ReplSession {
   void EndCall(const grpc::Status& status, bool cancelled_by_user);
   void StartRoomChat(const Chat& command);
   void Failed(int exit_code);  // remembers the first failure
+  // Every call and probe begun posts one last event when it is over (a cancelled call too,
+  // after the user has left it); a quit ends the io_context only once all have come, so that
+  // nothing is posted to it after it is gone.
+  void Began() { ++in_flight_; }
+  void Over();
 
   asio::io_context& io_;
   std::shared_ptr<grpc::Channel> channel_;
@@ -121,12 +127,13 @@ class ReplSession {
   Console& console_;
   std::function<void()> on_quit_;
   wire::FrameLineSwitch* frames_;
-  const std::string channel_target_;
+  const wire::WireView* view_;
 
   Mode mode_ = Mode::kCommand;
   std::optional<ActiveCall> call_;
   uint64_t last_call_id_ = 0;
   bool quitting_ = false;
+  uint64_t in_flight_ = 0;  // calls and probes whose last event has not come
   bool show_metadata_ = false;
   int exit_code_ = 0;
 

@@ -29,27 +29,27 @@ std::string HistoryFile() {
 
 int RunRepl(const std::string& target, std::shared_ptr<grpc::Channel> channel,
             const CallSettings& settings, bool show_metadata, wire::FrameLineSwitch* frames,
-            const std::string& channel_target) {
-  // Never destroyed: the threads that wait on stdin and on the channel may still post to it
-  // while the process ends.
-  static auto& io = *new asio::io_context;
+            const wire::WireView* view) {
+  // Outlives everything that posts to it: the console and its reading thread, the session
+  // (whose calls have all ended when it quits), the connection watcher, the frame view's lines.
+  asio::io_context io;
 
   std::unique_ptr<Console> console;
   if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
     UseUtf8CharacterLocale();  // before libedit starts: it reads the locale once
     console = std::make_unique<TerminalConsole>(io, HistoryFile());
   } else {
-    console = std::make_unique<PipedConsole>(io, std::cin);
+    console = std::make_unique<PipedConsole>(io, STDIN_FILENO);
   }
   if (frames && console->interactive()) {
     // Through the session's thread, in order with the replies, above the line being typed.
     Console* shown_on = console.get();
-    frames->Redirect([shown_on](const std::string& line) {
+    frames->Redirect([&io, shown_on](const std::string& line) {
       asio::post(io, [shown_on, line] { shown_on->Print(line + "\n"); });
     });
   }
   ReplSession session(
-      io, channel, target, settings, *console, [] { io.stop(); }, frames, channel_target);
+      io, channel, target, settings, *console, [&io] { io.stop(); }, frames, view);
   session.ShowMetadata(show_metadata);
 
   // Ctrl-C belongs to the session (it cancels a call); SIGTERM and SIGHUP end it cleanly, so
@@ -67,7 +67,7 @@ int RunRepl(const std::string& target, std::shared_ptr<grpc::Channel> channel,
     if (!error) session.Quit();
   });
 
-  ConnectionWatcher watcher(channel, [&session](grpc_connectivity_state state) {
+  ConnectionWatcher watcher(channel, [&io, &session](grpc_connectivity_state state) {
     asio::post(io, [&session, state] { session.OnConnectivity(state); });
   });
 
@@ -75,8 +75,13 @@ int RunRepl(const std::string& target, std::shared_ptr<grpc::Channel> channel,
   io.run();
   // A person saw each failure as it happened; a script is told by the exit status.
   const int exit_code = console->interactive() ? 0 : session.exit_code();
-  if (frames) frames->Show(false);  // the console goes: nothing may print through it now
-  console.reset();                  // restores the terminal and saves the history
+  // The console goes: nothing may print through it now. (A script's frames go to stderr, and
+  // its last ones are still to be printed: the caller settles the view.)
+  if (frames && console->interactive()) {
+    frames->Show(false);
+    frames->Redirect([](const std::string&) {});
+  }
+  console.reset();  // restores the terminal and saves the history
   std::cout.flush();
   return exit_code;
 }

@@ -7,6 +7,7 @@
 
 #include "client/call_settings.h"
 #include "client/wire/frame_line_switch.h"
+#include "client/wire/wire_view.h"
 
 namespace greeter::repl {
 
@@ -16,10 +17,10 @@ namespace greeter::repl {
 // history and a live prompt; anything else is read as a script, quietly and deterministically.
 // `show_metadata` starts it with `set metadata on` (--show-metadata). With `frames` (--frames),
 // the wire view's lines print through the console at a terminal (above the line being typed),
-// on stderr for a script; `channel_target` is the relay's address.
+// on stderr for a script; `view` is the wire view the channel goes through.
 int RunRepl(const std::string& target, std::shared_ptr<grpc::Channel> channel,
             const CallSettings& settings, bool show_metadata,
-            wire::FrameLineSwitch* frames = nullptr, const std::string& channel_target = "");
+            wire::FrameLineSwitch* frames = nullptr, const wire::WireView* view = nullptr);
 
 // $XDG_STATE_HOME/greeter/history, else ~/.local/state/greeter/history; empty without a home.
 std::string HistoryFile();

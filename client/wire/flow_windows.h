@@ -16,6 +16,12 @@ struct Window {
   int64_t lowest = 65535;
 };
 
+// A connection's own windows, both ways: what `status` shows.
+struct ConnectionWindows {
+  int connection = 0;  // numbered as the view numbers them, from 1
+  Window client, server;
+};
+
 // The flow-control windows of one connection, computed from its frames: each starts at the
 // peer's SETTINGS_INITIAL_WINDOW_SIZE (the connection's at 65,535), DATA takes its length from
 // the window of its direction, WINDOW_UPDATE from the reading side gives it back. gRPC C++

@@ -45,7 +45,9 @@ struct Frame {
   uint8_t flags = 0;
   uint32_t stream = 0;
   uint32_t length = 0;  // of the payload, as the frame header says
-  std::string method;   // the stream's :path, once its request headers were seen
+  // The stream's :path, once its request headers were seen; shared with the stream's state,
+  // not copied for each frame.
+  std::shared_ptr<const std::string> method;
 
   HeaderRole role = HeaderRole::kNone;  // HEADERS and CONTINUATION
   HeaderList headers;                   // the fields completed in this frame's fragment

@@ -38,20 +38,42 @@ void FrameDecoder::Stop(Frame& frame, std::string problem) {
 void FrameDecoder::Feed(Direction direction, std::span<const uint8_t> bytes, double t_ms) {
   DirectionState& side = Side(direction);
   if (side.stopped || bytes.empty()) return;
+  if (side.pending.empty()) {
+    // The usual case: frames decoded where they lie, only an incomplete tail kept.
+    const size_t used = DecodeFrames(direction, bytes, t_ms);
+    if (!side.stopped)
+      side.pending.assign(reinterpret_cast<const char*>(bytes.data()) + used, bytes.size() - used);
+    return;
+  }
   side.pending.append(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+  std::string held = std::move(side.pending);  // decoding may stop, clearing pending
+  side.pending.clear();
+  const std::span<const uint8_t> all(reinterpret_cast<const uint8_t*>(held.data()), held.size());
+  const size_t used = DecodeFrames(direction, all, t_ms);
+  if (side.stopped) return;
+  if (used == 0) {
+    side.pending = std::move(held);  // a large frame still coming: no copy per chunk
+  } else {
+    side.pending.assign(held, used);
+  }
+}
+
+size_t FrameDecoder::DecodeFrames(Direction direction, std::span<const uint8_t> bytes,
+                                  double t_ms) {
+  DirectionState& side = Side(direction);
   size_t at = 0;
-  const auto available = [&] { return side.pending.size() - at; };
-  const auto* base = reinterpret_cast<const uint8_t*>(side.pending.data());
+  const auto available = [&] { return bytes.size() - at; };
   while (!side.stopped) {
     Frame frame;
     frame.t_ms = t_ms;
     frame.direction = direction;
     if (side.awaiting_preface) {
       const size_t compare = std::min(available(), kPreface.size());
-      if (std::string_view(side.pending).substr(at, compare) != kPreface.substr(0, compare)) {
+      const std::string_view seen(reinterpret_cast<const char*>(bytes.data()) + at, compare);
+      if (seen != kPreface.substr(0, compare)) {
         Stop(frame, "not the HTTP/2 connection preface");
         sink_(frame);
-        return;
+        return at;
       }
       if (compare < kPreface.size()) break;
       at += kPreface.size();
@@ -62,7 +84,7 @@ void FrameDecoder::Feed(Direction direction, std::span<const uint8_t> bytes, dou
       continue;
     }
     if (available() < kFrameHeaderLength) break;
-    const uint8_t* header = base + at;
+    const uint8_t* header = bytes.data() + at;
     frame.length = uint32_t{header[0]} << 16 | uint32_t{header[1]} << 8 | uint32_t{header[2]};
     frame.type = header[3];
     frame.flags = header[4];
@@ -76,7 +98,7 @@ void FrameDecoder::Feed(Direction direction, std::span<const uint8_t> bytes, dou
     Decode(frame, payload);
     sink_(frame);
   }
-  if (!side.stopped) side.pending.erase(0, at);
+  return at;
 }
 
 bool FrameDecoder::Decode(Frame& frame, std::span<const uint8_t> payload) {
@@ -208,13 +230,13 @@ bool FrameDecoder::DecodeHeaderBlock(Frame& frame, std::span<const uint8_t> frag
   if (frame.role == HeaderRole::kRequestHeaders) {
     for (const auto& [name, value] : frame.headers) {
       if (name == ":path") {
-        stream->second.method = value;
-        frame.method = value;
+        stream->second.method = std::make_shared<const std::string>(value);
+        frame.method = stream->second.method;
       }
     }
     if (last) {
       stream->second.sent_messages = std::make_unique<GrpcMessageReader>(
-          MessageTypeOf(stream->second.method, Direction::kSent));
+          MessageTypeOf(stream->second.method ? *stream->second.method : "", Direction::kSent));
     }
   }
   // END_STREAM on HEADERS counts once the block is whole: CONTINUATIONs belong to it.
@@ -252,7 +274,7 @@ bool FrameDecoder::DecodeData(Frame& frame, std::span<const uint8_t> payload) {
                                                        : stream->second.received_messages;
     if (!reader) {
       reader = std::make_unique<GrpcMessageReader>(
-          MessageTypeOf(stream->second.method, frame.direction));
+          MessageTypeOf(stream->second.method ? *stream->second.method : "", frame.direction));
     }
     frame.messages = reader->Feed(payload);
     frame.partial_message_bytes = reader->partial_bytes();

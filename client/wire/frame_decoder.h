@@ -37,7 +37,7 @@ class FrameDecoder {
 
  private:
   struct StreamState {
-    std::string method;
+    std::shared_ptr<const std::string> method;
     std::unique_ptr<GrpcMessageReader> sent_messages, received_messages;
     int received_header_blocks = 0;
     bool sent_ended = false, received_ended = false;
@@ -45,7 +45,7 @@ class FrameDecoder {
   struct DirectionState {
     bool awaiting_preface = false;
     bool stopped = false;
-    std::string pending;  // bytes of a frame not yet complete
+    std::string pending;  // bytes of a frame not yet complete (copied only then)
     HpackInflater hpack;
     uint32_t continuation_stream = 0;  // a header block goes on in CONTINUATION on this stream
     HeaderRole continuation_role = HeaderRole::kNone;
@@ -59,6 +59,8 @@ class FrameDecoder {
   }
   // Decodes one whole frame; returns false when it was malformed (`frame.problem` says how).
   bool Decode(Frame& frame, std::span<const uint8_t> payload);
+  // Decodes the whole frames at the front of `bytes`; returns how many bytes they took.
+  size_t DecodeFrames(Direction direction, std::span<const uint8_t> bytes, double t_ms);
   bool DecodeHeaderBlock(Frame& frame, std::span<const uint8_t> fragment, bool first);
   bool DecodeData(Frame& frame, std::span<const uint8_t> payload);
   void EndStreamSide(uint32_t stream, Direction direction);

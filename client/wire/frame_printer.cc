@@ -7,8 +7,10 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "client/wire/grpc_status_headers.h"
 #include "client/wire/http2_names.h"
 #include "client/wire/sequence_diagram.h"
+#include "common/plural.h"
 
 namespace greeter::wire {
 
@@ -54,22 +56,6 @@ bool IsBinaryKey(const std::string& name) {
   return name.size() > 4 && name.compare(name.size() - 4, 4, "-bin") == 0;
 }
 
-std::string RoleName(HeaderRole role) {
-  switch (role) {
-    case HeaderRole::kRequestHeaders:
-      return "request headers";
-    case HeaderRole::kResponseHeaders:
-      return "response headers";
-    case HeaderRole::kTrailers:
-      return "trailers";
-    case HeaderRole::kTrailersOnly:
-      return "trailers-only response";
-    case HeaderRole::kNone:
-      break;
-  }
-  return "headers";
-}
-
 std::string MessageText(const GrpcMessage& message) {
   if (message.decoded) {
     google::protobuf::TextFormat::Printer printer;
@@ -85,10 +71,6 @@ std::string MessageText(const GrpcMessage& message) {
   if (!message.note.empty()) text += " (" + message.note + ")";
   if (!message.bytes.empty()) text += " " + Quoted(message.bytes.substr(0, 64), true);
   return text;
-}
-
-std::string Plural(uint64_t count, const char* noun) {
-  return std::to_string(count) + " " + noun + (count == 1 ? "" : "s");
 }
 
 std::string TallyText(const StreamTally& tally) {
@@ -131,23 +113,31 @@ std::string Dump(const nlohmann::json& object) {
 
 }  // namespace
 
-std::string FrameText(const Frame& frame) {
-  std::string line = frame.direction == Direction::kSent ? "→ " : "← ";
-  if (!frame.problem.empty()) {
-    line += "cannot decode: " + frame.problem +
-            " (the rest of this direction is not decoded; its bytes still pass unchanged)";
-    return line;
+std::string RoleName(HeaderRole role) {
+  switch (role) {
+    case HeaderRole::kRequestHeaders:
+      return "request headers";
+    case HeaderRole::kResponseHeaders:
+      return "response headers";
+    case HeaderRole::kTrailers:
+      return "trailers";
+    case HeaderRole::kTrailersOnly:
+      return "trailers-only response";
+    case HeaderRole::kNone:
+      break;
   }
-  if (frame.preface) return line + "PREFACE (the client's 24-byte HTTP/2 connection preface)";
-  line += FrameTypeName(frame.type) + " stream=" + std::to_string(frame.stream);
-  const auto flags = FlagNames(frame.type, frame.flags);
-  if (!flags.empty()) {
-    line += " [";
-    for (size_t i = 0; i < flags.size(); ++i) line += (i ? "|" : "") + flags[i];
-    line += "]";
-  }
-  line += " len=" + std::to_string(frame.length);
+  return "headers";
+}
 
+std::string FlagsText(const Frame& frame) {
+  const auto flags = FlagNames(frame.type, frame.flags);
+  if (flags.empty()) return "";
+  std::string text = " [";
+  for (size_t i = 0; i < flags.size(); ++i) text += (i ? "|" : "") + flags[i];
+  return text + "]";
+}
+
+std::string FrameDetail(const Frame& frame) {
   std::string detail;
   const auto add = [&detail](const std::string& part) {
     detail += (detail.empty() ? "" : ", ") + part;
@@ -155,21 +145,17 @@ std::string FrameText(const Frame& frame) {
   switch (frame.type) {
     case kHeaders:
     case kContinuation: {
+      const auto status = ReadGrpcStatus(frame.headers);
       for (const auto& [name, value] : frame.headers) {
         if (name == "grpc-status") {
-          add("grpc-status " + GrpcStatusName(value));
+          add("grpc-status " + status.Named());
         } else if (name == "grpc-message") {
-          add("grpc-message " + Quoted(PercentDecoded(value)));
+          add("grpc-message " + Quoted(*status.message));
         } else {
           add(name + " " + (IsBinaryKey(name) ? Quoted(value, true) : value));
         }
       }
-      line += " " + RoleName(frame.role) + ":" + (detail.empty() ? "" : " " + detail);
-      if (frame.type == kHeaders && frame.flags & kFlagEndStream) {
-        line += frame.direction == Direction::kSent ? "; END_STREAM (half-close)"
-                                                    : "; END_STREAM (the call is over)";
-      }
-      return line;
+      break;
     }
     case kData:
       for (const auto& message : frame.messages) add(MessageText(message));
@@ -207,6 +193,28 @@ std::string FrameText(const Frame& frame) {
     default:
       break;
   }
+  return detail;
+}
+
+std::string FrameText(const Frame& frame) {
+  std::string line = frame.direction == Direction::kSent ? "→ " : "← ";
+  if (!frame.problem.empty()) {
+    line += "cannot decode: " + frame.problem +
+            " (the rest of this direction is not decoded; its bytes still pass unchanged)";
+    return line;
+  }
+  if (frame.preface) return line + "PREFACE (the client's 24-byte HTTP/2 connection preface)";
+  line += FrameTypeName(frame.type) + " stream=" + std::to_string(frame.stream) + FlagsText(frame) +
+          " len=" + std::to_string(frame.length);
+  const std::string detail = FrameDetail(frame);
+  if (frame.type == kHeaders || frame.type == kContinuation) {
+    line += " " + RoleName(frame.role) + ":" + (detail.empty() ? "" : " " + detail);
+    if (frame.type == kHeaders && frame.flags & kFlagEndStream) {
+      line += frame.direction == Direction::kSent ? "; END_STREAM (half-close)"
+                                                  : "; END_STREAM (the call is over)";
+    }
+    return line;
+  }
   if (!detail.empty()) line += " " + detail;
   return line;
 }
@@ -233,7 +241,7 @@ std::string FrameJson(const Frame& frame, int connection) {
                  {"stream", frame.stream},
                  {"flags", FlagNames(frame.type, frame.flags)},
                  {"length", frame.length}});
-  if (!frame.method.empty()) object["method"] = frame.method;
+  if (frame.method) object["method"] = *frame.method;
   switch (frame.type) {
     case kHeaders:
     case kContinuation: {
@@ -241,10 +249,10 @@ std::string FrameJson(const Frame& frame, int connection) {
       auto headers = nlohmann::json::array();
       for (const auto& [name, value] : frame.headers) {
         headers.push_back({name, IsBinaryKey(name) ? Quoted(value, true) : value});
-        if (name == "grpc-status")
-          object["grpc_status"] = GrpcStatusName(value).substr(0, GrpcStatusName(value).find(' '));
-        if (name == "grpc-message") object["grpc_message"] = PercentDecoded(value);
       }
+      const auto status = ReadGrpcStatus(frame.headers);
+      if (status.value) object["grpc_status"] = status.code;
+      if (status.message) object["grpc_message"] = *status.message;
       object["headers"] = std::move(headers);
       break;
     }
@@ -341,10 +349,20 @@ void FramePrinter::OnFrame(int connection, const Frame& frame) {
   }
   ConnectionState& state = connections_[connection];
   state.windows.Record(frame);
+  {
+    std::lock_guard lock(latest_mutex_);
+    latest_ = ConnectionWindows{connection, state.windows.Connection(Direction::kSent),
+                                state.windows.Connection(Direction::kReceived)};
+  }
   if (auto summary = state.ledger.Record(frame)) {
     AddWindows(state, *summary);
     PrintSummary(connection, frame.t_ms, *summary);
   }
+}
+
+std::optional<ConnectionWindows> FramePrinter::latest_windows() const {
+  std::lock_guard lock(latest_mutex_);
+  return latest_;
 }
 
 size_t FramePrinter::open_streams() const {
@@ -360,6 +378,10 @@ void FramePrinter::OnConnectionClosed(int connection, double t_ms, const std::st
     PrintSummary(connection, t_ms, summary);
   }
   connections_.erase(connection);
+  {
+    std::lock_guard lock(latest_mutex_);
+    if (latest_ && latest_->connection == connection) latest_.reset();
+  }
   if (format_ == FrameFormat::kMermaid) {
     sink_(DiagramNote("connection " + std::to_string(connection) + " closed" +
                       (why.empty() ? "" : ": " + why)));

@@ -3,6 +3,8 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 
 #include "client/wire/flow_windows.h"
@@ -27,6 +29,9 @@ class FramePrinter : public WireObserver {
   void OnConnectionClosed(int connection, double t_ms, const std::string& why) override;
   // Streams begun and not yet ended, on every connection.
   size_t open_streams() const;
+  // The windows of the open connection that last carried a frame; nothing before the first
+  // frame or once it has closed. Safe from any thread (the rest is the relay thread's).
+  std::optional<ConnectionWindows> latest_windows() const;
 
  private:
   void PrintSummary(int connection, double t_ms, const StreamSummary& summary);
@@ -43,10 +48,18 @@ class FramePrinter : public WireObserver {
   // Fills in the stream's and the connection's windows, and forgets the stream's.
   void AddWindows(ConnectionState& state, StreamSummary& summary);
   std::map<int, ConnectionState> connections_;
+  mutable std::mutex latest_mutex_;
+  std::optional<ConnectionWindows> latest_;
 };
 
 // The text form of one frame, without time, colour or connection: "→ HEADERS stream=1 ...".
 std::string FrameText(const Frame& frame);
+// Its parts: the flags set (" [END_STREAM|END_HEADERS]", or nothing), and what the frame
+// carries, decoded (the header list, the messages, the settings, the error code, ...).
+std::string FlagsText(const Frame& frame);
+std::string FrameDetail(const Frame& frame);
+// "request headers", "response headers", "trailers", "trailers-only response".
+std::string RoleName(HeaderRole role);
 // The JSON form of one frame, on one line.
 std::string FrameJson(const Frame& frame, int connection);
 

@@ -12,21 +12,23 @@ namespace greeter::wire {
 
 namespace {
 
-struct HostPort {
-  std::string host, port;
+struct TargetParts {
+  std::string authority, host, port;
 };
 
-HostPort SplitTarget(std::string target) {
-  if (target.rfind("dns:///", 0) == 0) target.erase(0, 7);
-  const auto colon = target.rfind(':');
-  if (colon == std::string::npos || target.rfind("unix:", 0) == 0) {
-    throw std::runtime_error("--frames: the target must be HOST:PORT, got " + target);
+TargetParts SplitTarget(const std::string& target) {
+  constexpr std::string_view kDnsScheme = "dns:///";
+  const std::string authority =
+      target.starts_with(kDnsScheme) ? target.substr(kDnsScheme.size()) : target;
+  const auto colon = authority.rfind(':');
+  if (colon == std::string::npos || authority.starts_with("unix:")) {
+    throw std::runtime_error("--frames: the target must be HOST:PORT, got " + authority);
   }
-  std::string host = target.substr(0, colon);
+  std::string host = authority.substr(0, colon);
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
     host = host.substr(1, host.size() - 2);
   }
-  return {host, target.substr(colon + 1)};
+  return {authority, host, authority.substr(colon + 1)};
 }
 
 }  // namespace
@@ -190,9 +192,10 @@ class WireRelay::Connection : public std::enable_shared_from_this<Connection> {
 WireRelay::WireRelay(const std::string& target, std::optional<UpstreamTls> tls,
                      WireObserver& observer)
     : target_(target), observer_(observer), acceptor_(io_) {
-  const auto [host, port] = SplitTarget(target);
-  host_ = host;
-  port_ = port;
+  auto parts = SplitTarget(target);
+  authority_ = std::move(parts.authority);
+  host_ = std::move(parts.host);
+  port_ = std::move(parts.port);
   if (tls) {
     tls_.emplace(asio::ssl::context::tls_client);
     tls_->set_verify_mode(asio::ssl::verify_peer);

@@ -44,6 +44,8 @@ class WireRelay {
 
   // Where gRPC connects: "127.0.0.1:PORT".
   const std::string& address() const { return address_; }
+  // The target without a "dns:///" scheme: HOST:PORT, as :authority names it.
+  const std::string& authority() const { return authority_; }
   // Returns once every byte that reached the relay before the call (from either side) has been
   // passed on and decoded and `settled` (asked on the relay's thread) holds, or after
   // `timeout`: what the client has seen, the view has shown.
@@ -58,7 +60,7 @@ class WireRelay {
 
   std::vector<std::weak_ptr<Connection>> live_;  // on the relay's thread
 
-  std::string target_, host_, port_;
+  std::string target_, authority_, host_, port_;
   std::string tls_name_;  // the name the target's certificate must hold
   std::string address_;
   WireObserver& observer_;

@@ -1,8 +1,8 @@
 #include "client/wire/sequence_diagram.h"
 
 #include "client/wire/frame_printer.h"
+#include "client/wire/grpc_status_headers.h"
 #include "client/wire/http2_names.h"
-#include "client/wire/stream_ledger.h"
 
 namespace greeter::wire {
 
@@ -38,30 +38,16 @@ std::string Header(const Frame& frame, const std::string& name) {
 std::string Label(const Frame& frame) {
   if (!frame.problem.empty()) return "cannot decode: " + frame.problem;
   if (frame.preface) return "PREFACE";
-  std::string label = FrameTypeName(frame.type) + " stream " + std::to_string(frame.stream);
-  const auto flags = FlagNames(frame.type, frame.flags);
-  if (!flags.empty()) {
-    label += " [";
-    for (size_t i = 0; i < flags.size(); ++i) label += (i ? "|" : "") + flags[i];
-    label += "]";
-  }
-  std::string line = FrameText(frame);  // the text view's detail, cut to what a slide shows
+  std::string label =
+      FrameTypeName(frame.type) + " stream " + std::to_string(frame.stream) + FlagsText(frame);
   switch (frame.type) {
     case kHeaders:
     case kContinuation: {
-      const std::string role = frame.role == HeaderRole::kRequestHeaders    ? "request headers"
-                               : frame.role == HeaderRole::kResponseHeaders ? "response headers"
-                               : frame.role == HeaderRole::kTrailers        ? "trailers"
-                               : frame.role == HeaderRole::kTrailersOnly ? "trailers-only response"
-                                                                         : "headers";
-      label += " " + role;
+      label += " " + RoleName(frame.role);
       if (const auto path = Header(frame, ":path"); !path.empty()) label += " " + path;
-      if (const auto status = Header(frame, "grpc-status"); !status.empty()) {
-        const std::string name = GrpcStatusName(status);
-        label += " " + name.substr(0, name.find(' '));
-        if (const auto message = Header(frame, "grpc-message"); !message.empty()) {
-          label += " " + PercentDecoded(message);
-        }
+      if (const auto status = ReadGrpcStatus(frame.headers); status.value) {
+        label += " " + status.code;
+        if (status.message && !status.message->empty()) label += " " + *status.message;
       }
       return label;
     }
@@ -69,13 +55,10 @@ std::string Label(const Frame& frame) {
     case kSettings:
     case kRstStream:
     case kGoaway:
-    case kWindowUpdate: {
-      // After "len=N ": the decoded messages, settings, error code or increment.
-      const auto len = line.find(" len=");
-      const auto detail = len == std::string::npos ? std::string::npos : line.find(' ', len + 1);
-      if (detail != std::string::npos) label += line.substr(detail);
+    case kWindowUpdate:
+      // The decoded messages, settings, error code or increment, as the text view says them.
+      if (const auto detail = FrameDetail(frame); !detail.empty()) label += " " + detail;
       return label;
-    }
     default:
       return label;
   }

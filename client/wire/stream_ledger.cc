@@ -1,38 +1,9 @@
 #include "client/wire/stream_ledger.h"
 
-#include <grpcpp/support/status.h>
-
-#include <charconv>
-
+#include "client/wire/grpc_status_headers.h"
 #include "client/wire/http2_names.h"
-#include "common/status_code_names.h"
 
 namespace greeter::wire {
-
-std::string PercentDecoded(const std::string& value) {
-  std::string text;
-  for (size_t i = 0; i < value.size(); ++i) {
-    unsigned byte = 0;
-    if (value[i] == '%' && i + 2 < value.size() &&
-        std::from_chars(value.data() + i + 1, value.data() + i + 3, byte, 16).ptr ==
-            value.data() + i + 3) {
-      text += static_cast<char>(byte);
-      i += 2;
-    } else {
-      text += value[i];
-    }
-  }
-  return text;
-}
-
-std::string GrpcStatusName(const std::string& value) {
-  int code = -1;
-  const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), code);
-  if (error != std::errc() || end != value.data() + value.size() || code < 0 || code > 16) {
-    return value + " (not a gRPC status code)";
-  }
-  return std::string(StatusCodeName(static_cast<grpc::StatusCode>(code))) + " (" + value + ")";
-}
 
 std::optional<StreamSummary> StreamLedger::Record(const Frame& frame) {
   if (frame.preface || frame.stream == 0 || !frame.problem.empty()) return std::nullopt;
@@ -45,21 +16,15 @@ std::optional<StreamSummary> StreamLedger::Record(const Frame& frame) {
     found->second.summary.stream = frame.stream;
   }
   Open& open = found->second;
-  if (!frame.method.empty()) open.summary.method = frame.method;
+  if (frame.method) open.summary.method = *frame.method;
   StreamTally& tally =
       frame.direction == Direction::kSent ? open.summary.sent : open.summary.received;
   ++tally.frames;
   tally.messages += frame.messages.size();
   tally.bytes += 9 + uint64_t{frame.length};
 
-  std::string code, message;
-  for (const auto& [name, value] : frame.headers) {
-    if (name == "grpc-status") code = value;
-    if (name == "grpc-message") message = PercentDecoded(value);
-  }
-  if (!code.empty()) {
-    const std::string name = GrpcStatusName(code);
-    open.status = name.substr(0, name.find(' ')) + (message.empty() ? "" : ": " + message);
+  if (const auto status = ReadGrpcStatus(frame.headers); status.value) {
+    open.status = status.Outcome();
   }
 
   const bool ends = (frame.type == kData || frame.type == kHeaders) && frame.flags & kFlagEndStream;

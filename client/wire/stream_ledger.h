@@ -48,10 +48,4 @@ class StreamLedger {
   std::map<uint32_t, Open> open_;
 };
 
-// grpc-message as sent is percent-encoded (the gRPC HTTP/2 protocol): the text it stands for.
-std::string PercentDecoded(const std::string& value);
-
-// "OK (0)", "ABORTED (10)": a grpc-status value by name.
-std::string GrpcStatusName(const std::string& value);
-
 }  // namespace greeter::wire

@@ -21,7 +21,7 @@ import grpc  # noqa: E402
 
 CALLS = 3000
 THREADS = 8
-DROPPED = re.compile(r"log: (\d+) lines dropped")
+DROPPED = re.compile(r"log: (\d+) lines? dropped")
 
 
 class LogStallTest(unittest.TestCase):

@@ -4,9 +4,11 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 extern char** environ;
@@ -42,6 +44,8 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv) {
   stdout_fd_ = out[0];
   stderr_fd_ = err[0];
   if (failed) throw std::runtime_error("cannot start " + argv.at(0));
+  pid_fd_ = static_cast<int>(syscall(SYS_pidfd_open, pid_, 0));
+  if (pid_fd_ < 0) throw std::runtime_error("pidfd_open failed");
   signal(SIGPIPE, SIG_IGN);  // a child that exits early must not kill the test with our write
 }
 
@@ -50,7 +54,7 @@ ChildProcess::~ChildProcess() {
     kill(pid_, SIGKILL);
     waitpid(pid_, nullptr, 0);
   }
-  for (int fd : {stdin_fd_, stdout_fd_, stderr_fd_}) {
+  for (int fd : {stdin_fd_, stdout_fd_, stderr_fd_, pid_fd_}) {
     if (fd >= 0) close(fd);
   }
 }
@@ -71,9 +75,8 @@ void ChildProcess::CloseStdin() {
 
 bool ChildProcess::Pump(std::chrono::milliseconds timeout) {
   std::vector<pollfd> open;
-  for (int fd : {stdout_fd_, stderr_fd_}) {
-    if (fd >= 0) open.push_back({fd, POLLIN, 0});
-  }
+  if (stdout_fd_ >= 0) open.push_back({stdout_fd_, POLLIN, 0});
+  if (stderr_fd_ >= 0 && reading_stderr_) open.push_back({stderr_fd_, POLLIN, 0});
   if (open.empty() || poll(open.data(), open.size(), static_cast<int>(timeout.count())) <= 0) {
     return false;
   }
@@ -113,16 +116,25 @@ void ChildProcess::Signal(int signal_number) { kill(pid_, signal_number); }
 
 std::optional<int> ChildProcess::Wait(std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (stdout_fd_ >= 0 || stderr_fd_ >= 0) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0 || !Pump(left)) return std::nullopt;
+  const auto left = [&] {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(deadline -
+                                                                 std::chrono::steady_clock::now());
+  };
+  while (stdout_fd_ >= 0 || (stderr_fd_ >= 0 && reading_stderr_)) {
+    if (left().count() <= 0 || !Pump(left())) return std::nullopt;
   }
-  // Both pipes are closed: the child has exited, or is about to.
+  // The pipes read are closed: the child has exited, or is about to (or, with stderr left
+  // unread, may be blocked writing it).
+  if (!AwaitExit(std::max(left(), std::chrono::milliseconds(0)))) return std::nullopt;
   int status = 0;
   waitpid(pid_, &status, 0);
   pid_ = -1;
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+bool ChildProcess::AwaitExit(std::chrono::milliseconds timeout) {
+  pollfd exited{pid_fd_, POLLIN, 0};
+  return poll(&exited, 1, static_cast<int>(timeout.count())) == 1;
 }
 
 RunResult RunProgram(const std::vector<std::string>& argv, const std::string& input,

@@ -23,6 +23,10 @@ class ChildProcess {
   // The next whole line of stdout (without '\n'), or nothing if none comes in time.
   std::optional<std::string> ReadStdoutLine(std::chrono::milliseconds timeout);
   void Signal(int signal_number);
+  // Stops reading the child's stderr, so that its pipe fills and a write to it blocks, as a
+  // stderr nobody reads does; ReadStderr reads it again from where it stopped.
+  void LeaveStderrUnread() { reading_stderr_ = false; }
+  void ReadStderr() { reading_stderr_ = true; }
   // Waits for exit, collecting the rest of stdout and stderr; the exit code, or 128 + signal,
   // or nothing if the child is still running after `timeout` (it is then killed).
   std::optional<int> Wait(std::chrono::milliseconds timeout);
@@ -35,6 +39,11 @@ class ChildProcess {
 
   pid_t pid_ = -1;
   int stdin_fd_ = -1, stdout_fd_ = -1, stderr_fd_ = -1;
+  // Waits for the child to exit, at most `timeout`; false if it has not.
+  bool AwaitExit(std::chrono::milliseconds timeout);
+
+  int pid_fd_ = -1;  // readable once the child has exited
+  bool reading_stderr_ = true;
   std::string stdout_, stderr_;
   size_t stdout_lines_taken_ = 0;  // offset into stdout_ of the first line not yet returned
 };

@@ -1,17 +1,15 @@
-#include "server/stderr_log.h"
+#include "common/stderr_log.h"
 
-#include <google/protobuf/stubs/logging.h>
-#include <grpc/support/log.h>
 #include <poll.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <cerrno>
 #include <condition_variable>
-#include <cstdio>
 #include <deque>
 #include <mutex>
 #include <thread>
+
+#include "common/plural.h"
 
 namespace greeter {
 namespace {
@@ -22,6 +20,7 @@ constexpr size_t kGatherBytes = 64 * 1024;
 }  // namespace
 
 struct StderrLog::State {
+  const std::string who;
   const size_t queue_bytes;
   std::mutex mutex;
   std::condition_variable wake_writer;
@@ -32,9 +31,14 @@ struct StderrLog::State {
   uint64_t dropped_total = 0;
   uint64_t lines_queued = 0;   // ever: Flush waits for lines_written to reach it
   uint64_t lines_written = 0;  // ever, dropped notices aside
+  bool writing = false;        // a batch is on its way out
   bool stopping = false;
 
-  explicit State(size_t bytes) : queue_bytes(bytes) {}
+  State(std::string name, size_t bytes) : who(std::move(name)), queue_bytes(bytes) {}
+
+  bool AllWritten(uint64_t queued) const {
+    return lines_written >= queued && dropped_unreported == 0 && !writing;
+  }
 
   // Blocking write of all of `text` to stderr; gives up on an error other than a signal.
   static void WriteAll(const std::string& text) {
@@ -65,58 +69,31 @@ struct StderrLog::State {
                            [&] { return stopping || queued_bytes >= kGatherBytes; });
       std::string batch;
       if (dropped_unreported > 0) {
-        batch = "greeter-server: log: " + std::to_string(dropped_unreported) +
-                " lines dropped (stderr was not read fast enough)\n";
+        batch = who + ": " + Plural(dropped_unreported, "line") +
+                " dropped (stderr was not read fast enough)\n";
         dropped_unreported = 0;
       }
       const uint64_t taken = lines.size();
       for (auto& line : lines) batch += line;
       lines.clear();
       queued_bytes = 0;
+      writing = true;
       lock.unlock();
       WriteAll(batch);  // may block for as long as nobody reads: only this thread waits
       lock.lock();
+      writing = false;
       lines_written += taken;
       written.notify_all();
     }
   }
 };
 
-namespace {
-
-std::atomic<StderrLog*> routed_log{nullptr};
-
-// A line for the routed log, or straight to stderr once there is none (the process is ending).
-void WriteLibraryLine(std::string line) {
-  if (StderrLog* log = routed_log.load()) {
-    log->Write(std::move(line));
-  } else {
-    std::fputs(line.c_str(), stderr);
-  }
-}
-
-void WriteGrpcLog(gpr_log_func_args* args) {
-  WriteLibraryLine(std::string("greeter-server: grpc ") + gpr_log_severity_string(args->severity) +
-                   " " + args->file + ":" + std::to_string(args->line) + ": " + args->message +
-                   "\n");
-}
-
-void WriteProtobufLog(google::protobuf::LogLevel level, const char* file, int line,
-                      const std::string& message) {
-  static constexpr const char* kLevels[] = {"INFO", "WARNING", "ERROR", "FATAL"};
-  WriteLibraryLine(std::string("greeter-server: protobuf ") + kLevels[level] + " " + file + ":" +
-                   std::to_string(line) + ": " + message + "\n");
-}
-
-}  // namespace
-
-StderrLog::StderrLog(size_t queue_bytes) : state_(std::make_shared<State>(queue_bytes)) {
+StderrLog::StderrLog(std::string who, size_t queue_bytes)
+    : state_(std::make_shared<State>(std::move(who), queue_bytes)) {
   std::thread([state = state_] { state->WriterLoop(); }).detach();
 }
 
 StderrLog::~StderrLog() {
-  StderrLog* self = this;
-  routed_log.compare_exchange_strong(self, nullptr);  // library lines go straight out from now
   Flush(std::chrono::seconds(1));
   std::lock_guard lock(state_->mutex);
   state_->stopping = true;
@@ -145,18 +122,12 @@ void StderrLog::Write(std::string line) {
 bool StderrLog::Flush(std::chrono::milliseconds timeout) {
   std::unique_lock lock(state_->mutex);
   const uint64_t target = state_->lines_queued;
-  return state_->written.wait_for(lock, timeout, [&] { return state_->lines_written >= target; });
+  return state_->written.wait_for(lock, timeout, [&] { return state_->AllWritten(target); });
 }
 
 uint64_t StderrLog::lines_dropped() const {
   std::lock_guard lock(state_->mutex);
   return state_->dropped_total;
-}
-
-void StderrLog::RouteLibraryLogsTo(StderrLog& log) {
-  routed_log.store(&log);
-  gpr_set_log_function(WriteGrpcLog);
-  google::protobuf::SetLogHandler(WriteProtobufLog);
 }
 
 }  // namespace greeter
