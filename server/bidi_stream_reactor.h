@@ -15,9 +15,9 @@
 #include "server/call_knobs.h"
 #include "server/call_tracker.h"
 #include "server/cancellable_timer.h"
+#include "server/rooms/memory_rooms.h"
 #include "server/rooms/room_event.h"
 #include "server/rooms/room_member.h"
-#include "server/rooms/memory_rooms.h"
 #include "server/server_limits.h"
 
 namespace greeter {
@@ -57,6 +57,10 @@ class BidiStreamReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer,
   bool Enqueue(const SharedRoomEvent& event, bool replayed) override;
   void Close(const grpc::Status& status) override;
   void Flush() override;
+  // Rooms (the in-process engine) answers a join at once, through Join's status: these stay
+  // unused until the reactor joins through RoomEngine.
+  void Seated(std::shared_ptr<RoomSeat>) override {}
+  void Refused(const grpc::Status&) override {}
 
  private:
   struct NextSteps {
