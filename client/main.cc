@@ -10,6 +10,7 @@
 #include <iostream>
 #include <memory>
 
+#include "client/call_commands.h"
 #include "client/channel.h"
 #include "client/client_flags.h"
 #include "client/flag_scope.h"
@@ -36,44 +37,11 @@ int main(int argc, char** argv) {
       "(65 CANCELLED, 67 INVALID_ARGUMENT, 68 DEADLINE_EXCEEDED, 72 RESOURCE_EXHAUSTED,\n"
       "78 UNAVAILABLE, ...), with the code and message on stderr. 2: bad command line.");
 
-  std::string name;
-  std::optional<uint32_t> count;
-  std::string interval;
-  std::vector<std::string> names;
-
-  auto* hello = app.add_subcommand("hello", "Unary SayHello: one request, one reply");
-  hello->add_option("NAME", name, "Who to greet")->required();
-
-  auto* stream = app.add_subcommand(
-      "stream", "SayHelloServerStream: one request, COUNT replies INTERVAL apart");
-  stream->add_option("NAME", name, "Who to greet")->required();
-  stream->add_option("--count", count, "How many replies (server default 3; 0: none)");
-  stream->add_option("--interval", interval,
-                     "Time between replies, e.g. 250ms, 1s (a bare number is seconds; server "
-                     "default 100ms)");
-
-  auto* collect = app.add_subcommand(
-      "collect", "SayHelloClientStream: many names, one reply after the half-close");
-  collect->add_option("NAME", names, "Names to send (none: one per stdin line until EOF)");
-
-  auto* chat = app.add_subcommand(
-      "chat", "SayHelloBidiStream: NAME, then each stdin line as it is typed; EOF half-closes");
-  chat->add_option("NAME", name, "Your name, sent first")->required();
-  std::string room;
-  chat->add_option("--room", room,
-                   "Join this chat room as NAME: each stdin line is said to the room, and the "
-                   "room's joins, messages and leaves print as they happen");
+  greeter::CallCommandWords call_words;
+  greeter::AddCallCommands(app, call_words);
 
   auto* repl_command = app.add_subcommand(
       "repl", "The interactive client (also what no command opens): type help at its prompt");
-
-  auto* tour =
-      app.add_subcommand("tour", "All four call shapes, one after another, on one channel");
-  tour->add_option("NAME", name, "Who to greet")->required();
-  bool together = false;
-  tour->add_flag("--together", together,
-                 "Start the four calls at once, multiplexed on the one connection (with --frames "
-                 "their frames interleave)");
 
   std::string health_service;
   auto* health = app.add_subcommand(
@@ -104,22 +72,14 @@ int main(int argc, char** argv) {
   }
   const auto [settings, error] = greeter::SettingsFrom(flags);
   if (!error.empty()) return refuse(error);
-  // Every string field sent must be UTF-8 (protobuf would not send it): refuse it here instead.
-  // And a name of blanks is a slip, not a name.
-  std::vector<std::pair<std::string, std::string>> name_fields;  // field, value
-  if (*hello || *stream || *chat || *tour) name_fields.emplace_back("name", name);
-  for (size_t i = 0; i < names.size(); ++i) {
-    name_fields.emplace_back("request " + std::to_string(i + 1) + ": name", names[i]);
-  }
-  for (const auto& [field, value] : name_fields) {
-    if (auto problem = greeter::Utf8Problem(field, value)) return refuse(*problem);
-    if (auto problem = greeter::BlankNameProblem(field, value)) return refuse(*problem);
-  }
-  if (auto problem = greeter::Utf8Problem("room", room)) return refuse(*problem);
-  std::optional<uint32_t> interval_ms;
-  if (!interval.empty()) {
-    interval_ms = greeter::ParseDurationMs32(interval);
-    if (!interval_ms) return refuse(greeter::NotADuration("--interval", interval));
+  // Every string field sent must be UTF-8 (protobuf would not send it), and a name of blanks
+  // is a slip, not a name: refused here, with the interactive client's words.
+  std::optional<greeter::CallCommand> call_command;
+  if (!subcommands.empty() && subcommands.front() != repl_command &&
+      subcommands.front() != health && subcommands.front() != status_command) {
+    auto checked = greeter::CallCommandFrom(*subcommands.front(), call_words);
+    if (!checked.command) return refuse(checked.error);
+    call_command = std::move(checked.command);
   }
 
   // One channel for the whole process: every call below is a stream on its connection. With
@@ -175,18 +135,7 @@ int main(int argc, char** argv) {
   greeter::CommandEnvironment env{*stub, settings, printer, std::cin};
   env.channel = channel;
 
-  grpc::Status status;
-  if (*hello) {
-    status = greeter::RunHello(env, name);
-  } else if (*stream) {
-    status = greeter::RunStream(env, name, count, interval_ms);
-  } else if (*collect) {
-    status = greeter::RunCollect(env, names);
-  } else if (*chat) {
-    status = greeter::RunChat(env, name, room);
-  } else if (*tour) {
-    status = greeter::RunTour(env, name, together);
-  }
+  const grpc::Status status = greeter::RunCallCommand(env, *call_command);
   // The call's frames first, then its outcome; each line in one write, so the view's lines
   // (from the relay's thread) never cut into it.
   finish(0);

@@ -176,4 +176,19 @@ grpc::Status RunTour(CommandEnvironment& env, const std::string& name, bool toge
   return done.get_future().get();
 }
 
+grpc::Status RunCallCommand(CommandEnvironment& env, const CallCommand& command) {
+  return std::visit(
+      [&env](const auto& c) {
+        using T = std::decay_t<decltype(c)>;
+        if constexpr (std::is_same_v<T, HelloCommand>) return RunHello(env, c.name);
+        if constexpr (std::is_same_v<T, StreamCommand>) {
+          return RunStream(env, c.name, c.count, c.interval_ms);
+        }
+        if constexpr (std::is_same_v<T, CollectCommand>) return RunCollect(env, c.names);
+        if constexpr (std::is_same_v<T, ChatCommand>) return RunChat(env, c.name, c.room);
+        if constexpr (std::is_same_v<T, TourCommand>) return RunTour(env, c.name, c.together);
+      },
+      command);
+}
+
 }  // namespace greeter

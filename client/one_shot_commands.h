@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "client/call_commands.h"
 #include "client/call_settings.h"
 #include "client/reply_printer.h"
 #include "greet.grpc.pb.h"
@@ -41,5 +42,7 @@ grpc::Status RunChat(CommandEnvironment& env, const std::string& name, const std
 // All four shapes, one after another on the one channel, then whether they shared a connection.
 // `together`: the four calls at once, multiplexed, instead of one after another.
 grpc::Status RunTour(CommandEnvironment& env, const std::string& name, bool together = false);
+// Whichever of these `command` names.
+grpc::Status RunCallCommand(CommandEnvironment& env, const CallCommand& command);
 
 }  // namespace greeter

@@ -43,7 +43,7 @@ GreeterService::GreeterService(ServerLimits limits, asio::io_context& timers, Ca
     : limits_(limits),
       reporter_(std::move(observer)),
       env_{limits_, timers, reporter_, reply_memory_, connection_calls_},
-      rooms_(limits_, timers) {}
+      rooms_(std::make_unique<MemoryRooms>(limits_, timers)) {}
 
 grpc::ServerUnaryReactor* GreeterService::SayHello(grpc::CallbackServerContext* context,
                                                    const grpc::ByteBuffer* request,
@@ -89,7 +89,7 @@ grpc::ServerReadReactor<grpc::ByteBuffer>* GreeterService::SayHelloClientStream(
 
 grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* GreeterService::SayHelloBidiStream(
     grpc::CallbackServerContext* context) {
-  return BidiStreamReactor::Start(context, env_, rooms_);
+  return new BidiStreamReactor(context, env_, *rooms_);
 }
 
 }  // namespace greeter

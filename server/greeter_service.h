@@ -3,6 +3,7 @@
 #include <grpcpp/support/byte_buffer.h>
 
 #include <asio/io_context.hpp>
+#include <memory>
 
 #include "greet.grpc.pb.h"
 #include "server/call_environment.h"
@@ -39,7 +40,7 @@ class GreeterService final : public RawGreeterService {
   const ServerLimits& limits() const { return limits_; }
   const CallReporter& reporter() const { return reporter_; }
   const ReplyMemory& reply_memory() const { return reply_memory_; }
-  Rooms& rooms() { return rooms_; }
+  RoomEngine& rooms() { return *rooms_; }
 
  private:
   const ServerLimits limits_;
@@ -47,7 +48,7 @@ class GreeterService final : public RawGreeterService {
   ReplyMemory reply_memory_{limits_.max_reply_memory_bytes};
   ConnectionCalls connection_calls_{limits_.max_calls_per_connection};
   CallEnvironment env_;
-  Rooms rooms_;
+  std::unique_ptr<RoomEngine> rooms_;
 };
 
 }  // namespace greeter

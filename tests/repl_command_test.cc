@@ -58,9 +58,31 @@ TEST(ReplCommand, BadArgumentsSayWhatIsExpected) {
   EXPECT_EQ(ErrorOf("stream Bob 3 soon"),
             "stream: INTERVAL: not a duration: soon (use e.g. 500ms, 2s, 1m; a bare number is "
             "seconds)");
-  EXPECT_EQ(ErrorOf("collect now"), "usage: collect");
+  EXPECT_EQ(ErrorOf("chat"), "usage: chat NAME [ROOM]");
   EXPECT_EQ(ErrorOf("frobnicate"), "unknown command: frobnicate (type help for the list)");
   EXPECT_EQ(ErrorOf("hello \"Alice"), "unbalanced \" in the line");
+}
+
+// The one-shot forms of the README work at the prompt too: one grammar for both.
+TEST(ReplCommand, TheOneShotFormsWorkAtThePrompt) {
+  const auto stream = Parsed<Stream>("stream Alice --count 2 --interval 0");
+  EXPECT_EQ(stream.name, "Alice");
+  EXPECT_EQ(stream.count, 2u);
+  EXPECT_EQ(stream.interval_ms, 0u);
+  EXPECT_EQ(Parsed<Collect>("collect Alice Bob Carol").names,
+            (std::vector<std::string>{"Alice", "Bob", "Carol"}));
+  EXPECT_TRUE(Parsed<Collect>("collect").names.empty());  // then typed, one per line
+  const auto chat = Parsed<Chat>("chat Alice --room lobby");
+  EXPECT_EQ(chat.name, "Alice");
+  EXPECT_EQ(chat.room, "lobby");
+  EXPECT_TRUE(Parsed<Tour>("tour Ada --together").together);
+  EXPECT_EQ(ErrorOf("stream Bob 3 --count 4"), "usage: stream NAME [COUNT] [INTERVAL]");
+  EXPECT_EQ(ErrorOf("collect Ada \" \""),
+            "request 2: name: only white space (a name needs a letter or sign)");
+  // A setting is not an option of a command here: the message says where it is made.
+  EXPECT_EQ(ErrorOf("hello Bob --deadline 2s"),
+            "hello: --deadline is not an option of hello here; settings for every call are made "
+            "with set (type help set)");
 }
 
 TEST(ReplCommand, SetAndUnsetDeadlineAndHeaders) {

@@ -12,6 +12,21 @@
 namespace greeter::testing {
 namespace {
 
+// What the README shows for the one-shot commands, typed at the prompt.
+TEST(ReplPiped, TheOneShotFormsRunAtThePrompt) {
+  TestServer server;
+  const auto result = RunProgram({GREETER_CLIENT_BIN, "--target", server.target(), "repl"},
+                                 "stream Alice --count 2 --interval 0\n"
+                                 "collect Alice Bob Carol\n"
+                                 "hello Bob\n");
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(result.out,
+            "Hello Alice (1 of 2)\n"
+            "Hello Alice (2 of 2)\n"
+            "Hello Alice, Bob and Carol (3 names)\n"
+            "Hello Bob\n");
+}
+
 TEST(ReplPiped, AScriptedSessionPrintsExactlyTheRepliesAndErrors) {
   TestServer server;
   const std::string script =

@@ -11,12 +11,6 @@
 namespace greeter::repl {
 namespace {
 
-// The name of a command refused before it is sent: not UTF-8, or only white space.
-std::optional<std::string> NameProblem(std::string_view name) {
-  if (auto problem = Utf8Problem("name", name)) return problem;
-  return BlankNameProblem("name", name);
-}
-
 // Splits on blanks; "double quotes" keep a name with spaces in one word.
 std::optional<std::vector<std::string>> Words(std::string_view line) {
   std::vector<std::string> words;
@@ -130,6 +124,36 @@ ParsedLine ParseUnset(const std::vector<std::string>& words) {
   return UsageError("unset");
 }
 
+// hello, stream, collect, chat, tour: parsed by the one-shot command line's own grammar.
+ParsedLine ParseCallCommand(const std::vector<std::string>& words) {
+  const std::string& verb = words.front();
+  CLI::App app;
+  app.set_help_flag();  // help is a command here
+  app.require_subcommand(1, 1);
+  CallCommandWords call_words;
+  AddCallCommands(app, call_words);
+  for (auto* subcommand : app.get_subcommands({})) {
+    subcommand->set_help_flag();
+    subcommand->allow_extras(false);
+  }
+  std::vector<std::string> reversed(words.rbegin(), words.rend());  // as CLI11 takes them
+  try {
+    app.parse(reversed);
+  } catch (const CLI::ParseError&) {
+    const CLI::App* subcommand = app.get_subcommand(verb);
+    for (const auto& word : words) {
+      if (word.starts_with("--") && !subcommand->get_option_no_throw(word)) {
+        return Error(verb + ": " + word + " is not an option of " + verb +
+                     " here; settings for every call are made with set (type help set)");
+      }
+    }
+    return UsageError(verb);
+  }
+  auto checked = CallCommandFrom(*app.get_subcommand(verb), call_words);
+  if (!checked.command) return Error(std::move(checked.error));
+  return {std::visit([](auto command) -> Command { return command; }, *checked.command), ""};
+}
+
 }  // namespace
 
 const std::vector<SettingSpec>& Settings() {
@@ -168,36 +192,31 @@ std::string UnsetUsage() {
 const std::vector<CommandSpec>& Commands() {
   static const std::string kSetUsage = SetUsage();
   static const std::string kUnsetUsage = UnsetUsage();
-  static const std::vector<CommandSpec> kCommands = {
-      {"hello", "hello NAME", "unary call: one request, one reply"},
-      {"stream", "stream NAME [COUNT] [INTERVAL]",
-       "server streaming: COUNT replies (default 3), INTERVAL apart (default 100ms; e.g. "
-       "250ms, 1s; a bare number is seconds)"},
-      {"collect", "collect",
-       "client streaming: type one name per line; an empty line or Ctrl-D sends the half-close "
-       "and shows the one reply"},
-      {"chat", "chat NAME [ROOM]",
-       "bidirectional streaming: every line you type is sent, replies appear as they arrive; "
-       "in a ROOM, everyone in it sees what you say and you see them come and go, and /who "
-       "lists who is there; /leave or Ctrl-D half-closes and waits for the last replies"},
-      {"tour", "tour [--together] NAME",
-       "all four call shapes, one after another, on this one connection (--together: all four "
-       "at once, multiplexed)"},
-      {"status", "status",
-       "this client's channel as gRPC's channelz counts it: calls, the connection, streams and "
-       "messages on it; then every setting"},
-      {"set", kSetUsage,
-       "for every call from now on: a deadline (e.g. 2s, 500ms; a bare number is seconds), a "
-       "header; the test knobs: end each call with a failure CODE after N replies, delay the "
-       "first reply, pad each reply with BYTES, ask for the server's view of the call "
-       "(call-info); metadata on prints the server's metadata after each call"},
-      {"unset", kUnsetUsage, "remove a setting: back to none, or off"},
-      {"frames", "frames on|off",
-       "show or hide every HTTP/2 frame of the connection as it passes, decoded (the client "
-       "must have been started with --frames)"},
-      {"help", "help [COMMAND]", "this list, or one command's usage"},
-      {"quit", "quit", "leave (so does Ctrl-D at the prompt)"},
-  };
+  static const std::vector<CommandSpec> kCommands = [] {
+    std::vector<CommandSpec> commands;
+    for (const auto& call : CallCommands())
+      commands.push_back({call.name, call.usage, call.summary});
+    commands.insert(
+        commands.end(),
+        {
+            {"status", "status",
+             "this client's channel as gRPC's channelz counts it: calls, the connection, streams "
+             "and "
+             "messages on it; then every setting"},
+            {"set", kSetUsage,
+             "for every call from now on: a deadline (e.g. 2s, 500ms; a bare number is seconds), a "
+             "header; the test knobs: end each call with a failure CODE after N replies, delay the "
+             "first reply, pad each reply with BYTES, ask for the server's view of the call "
+             "(call-info); metadata on prints the server's metadata after each call"},
+            {"unset", kUnsetUsage, "remove a setting: back to none, or off"},
+            {"frames", "frames on|off",
+             "show or hide every HTTP/2 frame of the connection as it passes, decoded (the client "
+             "must have been started with --frames)"},
+            {"help", "help [COMMAND]", "this list, or one command's usage"},
+            {"quit", "quit", "leave (so does Ctrl-D at the prompt)"},
+        });
+    return commands;
+  }();
   return kCommands;
 }
 
@@ -208,38 +227,11 @@ ParsedLine ParseCommand(std::string_view line) {
   const std::string& verb = words->front();
   const size_t arguments = words->size() - 1;
 
-  if (verb == "hello" || verb == "tour") {
-    const bool together = verb == "tour" && arguments > 0 && (*words)[1] == "--together";
-    if (arguments == (together ? 1 : 0)) return UsageError(verb);
-    std::string name = Rest(*words, together ? 2 : 1);
-    if (auto problem = NameProblem(name)) return Error(*problem);
-    if (verb == "hello") return {Hello{std::move(name)}, ""};
-    return {Tour{std::move(name), together}, ""};
+  for (const auto& spec : CallCommands()) {
+    if (spec.name == verb) return ParseCallCommand(*words);
   }
-  if (verb == "chat") {
-    if (arguments == 0 || arguments > 2) return UsageError(verb);
-    Chat chat{(*words)[1], arguments == 2 ? (*words)[2] : ""};
-    if (auto problem = NameProblem(chat.name)) return Error(*problem);
-    if (auto problem = Utf8Problem("room", chat.room)) return Error(*problem);
-    return {std::move(chat), ""};
-  }
-  if (verb == "stream") {
-    if (arguments == 0 || arguments > 3) return UsageError(verb);
-    Stream stream{(*words)[1], std::nullopt, std::nullopt};
-    if (auto problem = NameProblem(stream.name)) return Error(*problem);
-    if (arguments >= 2) {
-      stream.count = Number((*words)[2]);
-      if (!stream.count) return Error("stream: COUNT must be a whole number, got " + (*words)[2]);
-    }
-    if (arguments == 3) {
-      stream.interval_ms = ParseDurationMs32((*words)[3]);
-      if (!stream.interval_ms) return Error(NotADuration("stream: INTERVAL", (*words)[3]));
-    }
-    return {std::move(stream), ""};
-  }
-  if (verb == "collect" || verb == "status" || verb == "quit" || verb == "exit") {
+  if (verb == "status" || verb == "quit" || verb == "exit") {
     if (arguments != 0) return UsageError(verb == "exit" ? "quit" : verb);
-    if (verb == "collect") return {Collect{}, ""};
     if (verb == "status") return {Status{}, ""};
     return {Quit{}, ""};
   }

@@ -8,26 +8,17 @@
 #include <variant>
 #include <vector>
 
+#include "client/call_commands.h"
+
 namespace greeter::repl {
 
-// One typed line of the interactive client, parsed. The words match the one-shot subcommands.
-struct Hello {
-  std::string name;
-};
-struct Stream {
-  std::string name;
-  std::optional<uint32_t> count;
-  std::optional<uint32_t> interval_ms;
-};
-struct Collect {};
-struct Chat {
-  std::string name;
-  std::string room;  // empty: the plain bidi greeting
-};
-struct Tour {
-  std::string name;
-  bool together = false;  // the four calls at once, multiplexed
-};
+// One typed line of the interactive client, parsed. The call commands are the one-shot
+// subcommands, with the same grammar (client/call_commands.h).
+using Hello = HelloCommand;
+using Stream = StreamCommand;
+using Collect = CollectCommand;
+using Chat = ChatCommand;
+using Tour = TourCommand;
 struct Status {};
 struct SetDeadline {
   std::chrono::milliseconds deadline;

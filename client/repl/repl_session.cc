@@ -202,6 +202,10 @@ void ReplSession::OnRoomToSend(uint64_t id) {
   greet::HelloRequest request = std::move(*call_->held);
   call_->held.reset();
   Offer(std::move(request));
+  if (call_->close_when_sent) {  // names from the command line: no prompt until the reply
+    SendUnsent();
+    return;
+  }
   PromptUnlessHolding();
 }
 
@@ -218,7 +222,7 @@ void ReplSession::Execute(const Command& command) {
         } else if constexpr (std::is_same_v<T, repl::Stream>) {
           StartStream(c);
         } else if constexpr (std::is_same_v<T, repl::Collect>) {
-          StartCollect();
+          StartCollect(c);
         } else if constexpr (std::is_same_v<T, repl::Chat>) {
           StartChat(c);
         } else if constexpr (std::is_same_v<T, repl::Tour>) {
@@ -469,7 +473,7 @@ void ReplSession::StartStream(const Stream& command) {
   call.cancel = [stream] { stream->Cancel(); };
 }
 
-void ReplSession::StartCollect() {
+void ReplSession::StartCollect(const Collect& command) {
   ActiveCall& call = BeginCall(false);
   auto collect = ClientStreamCall::Start(*stub_, settings_, HandlersFor(call.id));
   call.cancel = [collect] { collect->Cancel(); };
@@ -484,9 +488,26 @@ void ReplSession::StartCollect() {
     return collect->TrySend(request, std::move(on_room)) != ClientStreamCall::Offer::kFull;
   };
   call.close = [collect] { collect->Close(); };
+  if (!command.names.empty()) {  // as the one-shot command: these names, then the half-close
+    call.unsent.assign(command.names.begin(), command.names.end());
+    call.close_when_sent = true;
+    SendUnsent();
+    return;
+  }
   mode_ = Mode::kCollect;
   Notice("one name per line; an empty line or Ctrl-D sends them\n");
   Prompt();
+}
+
+void ReplSession::SendUnsent() {
+  while (!call_->unsent.empty() && !call_->held) {
+    Offer(call_->request_for(std::move(call_->unsent.front())));
+    call_->unsent.pop_front();
+  }
+  if (call_->unsent.empty() && !call_->held && call_->close_when_sent) {
+    call_->close_when_sent = false;
+    call_->close();
+  }
 }
 
 void ReplSession::StartChat(const Chat& command) {

@@ -5,6 +5,7 @@
 #include <asio/io_context.hpp>
 #include <asio/steady_timer.hpp>
 #include <chrono>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -63,6 +64,8 @@ class ReplSession {
     std::function<bool(greet::HelloRequest& request, std::function<void()> on_room)> offer;
     std::optional<greet::HelloRequest> held;  // a typed line's request, waiting for room
     std::function<void()> close;              // collect and chat: half-close
+    std::deque<std::string> unsent;  // collect NAME...: the names not yet offered
+    bool close_when_sent = false;    // collect NAME...: half-close once they are all offered
     std::string room;                         // chat: the room, if any
     std::string name;                         // chat: who the user is in it
     RoomMembers members;                      // chat in a room: who else is there
@@ -77,7 +80,8 @@ class ReplSession {
 
   void StartHello(const Hello& command);
   void StartStream(const Stream& command);
-  void StartCollect();
+  void StartCollect(const Collect& command);
+  void SendUnsent();  // collect NAME...: offers the names while there is room, then closes
   void StartChat(const Chat& command);
   void StartTour(const Tour& command);
   void ShowStatus(std::chrono::steady_clock::time_point give_up);

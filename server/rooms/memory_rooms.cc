@@ -54,7 +54,7 @@ uint64_t NewEpoch() {
 
 }  // namespace
 
-class Rooms::Room {
+class MemoryRooms::Room {
  public:
   Room(std::string name, size_t history_limit)
       : name_(std::move(name)), epoch_(NewEpoch()), history_limit_(history_limit) {}
@@ -64,7 +64,7 @@ class Rooms::Room {
 
   // Queues to `member` what it missed after `resume`, from the history; fills `welcome`'s
   // account of it. Mutex held, before the member's WELCOME is queued.
-  void Replay(const Resume& resume, uint32_t before, RoomMember& member,
+  void Replay(const RoomResume& resume, uint32_t before, RoomMember& member,
               greet::HelloReply& welcome) const {
     if (resume.epoch != epoch_) {
       welcome.set_history_lost(true);
@@ -146,7 +146,7 @@ class Rooms::Room {
   struct PendingJoin {
     std::string name;
     std::shared_ptr<RoomMember> member;
-    std::optional<Resume> resume;
+    std::optional<RoomResume> resume;
   };
 
   std::mutex mutex;
@@ -155,7 +155,7 @@ class Rooms::Room {
   std::chrono::steady_clock::time_point last_announcement{};
   bool announcement_scheduled = false;
   uint32_t last_sequence = 0;
-  bool removed = false;  // from Rooms::rooms_: a member still holding it talks to nobody
+  bool removed = false;  // from MemoryRooms::rooms_: a member still holding it talks to nobody
 
  private:
   const std::string name_;
@@ -164,9 +164,38 @@ class Rooms::Room {
   std::deque<SharedRoomEvent> history_;  // the last history_limit_ events, for resumes
 };
 
-grpc::Status Rooms::Join(const std::string& room_name, const std::string& name,
-                         std::shared_ptr<RoomMember> member, std::optional<Resume> resume,
-                         Handle& joined) {
+// What a member holds: its room, reached without the rooms' own lock.
+class MemoryRooms::Seat final : public RoomSeat {
+ public:
+  Seat(MemoryRooms& rooms, Handle room, std::string name, const RoomMember* member)
+      : rooms_(rooms), room_(std::move(room)), name_(std::move(name)), member_(member) {}
+
+  void Say(std::string text) override { rooms_.Say(room_, name_, text); }
+  void Leave() override { rooms_.Leave(room_, name_, member_); }
+
+ private:
+  MemoryRooms& rooms_;
+  const Handle room_;
+  const std::string name_;
+  const RoomMember* member_;  // which one of that name: a later one may take it
+};
+
+void MemoryRooms::Join(RoomJoin join, std::shared_ptr<RoomMember> member) {
+  Handle joined;
+  const RoomMember* identity = member.get();
+  auto keep = member;  // Admit hands `member` to the room
+  if (auto status = Admit(join, member, joined); !status.ok()) {
+    keep->Refused(status);
+    return;
+  }
+  keep->Seated(std::make_shared<Seat>(*this, std::move(joined), join.name, identity));
+}
+
+grpc::Status MemoryRooms::Admit(RoomJoin& join, std::shared_ptr<RoomMember>& member,
+                                Handle& joined) {
+  const std::string& room_name = join.room;
+  const std::string& name = join.name;
+  const auto& resume = join.resume;
   Touched touched;
   {
     std::lock_guard rooms_lock(mutex_);
@@ -222,7 +251,7 @@ grpc::Status Rooms::Join(const std::string& room_name, const std::string& name,
   return grpc::Status::OK;
 }
 
-void Rooms::Say(const Handle& room, const std::string& name, const std::string& text) {
+void MemoryRooms::Say(const Handle& room, const std::string& name, const std::string& text) {
   if (!room) return;
   Touched touched;
   {
@@ -238,7 +267,7 @@ void Rooms::Say(const Handle& room, const std::string& name, const std::string& 
   FlushAll(touched);
 }
 
-void Rooms::Leave(const Handle& room, const std::string& name, const RoomMember* member) {
+void MemoryRooms::Leave(const Handle& room, const std::string& name, const RoomMember* member) {
   if (!room) return;
   Touched touched;
   {
@@ -258,7 +287,7 @@ void Rooms::Leave(const Handle& room, const std::string& name, const RoomMember*
   FlushAll(touched);
 }
 
-void Rooms::EvictAnEmptyRoom() {
+void MemoryRooms::EvictAnEmptyRoom() {
   for (auto it = rooms_.begin(); it != rooms_.end(); ++it) {
     std::lock_guard room_lock(it->second->mutex);
     if (!it->second->empty()) continue;
@@ -268,7 +297,7 @@ void Rooms::EvictAnEmptyRoom() {
   }
 }
 
-void Rooms::CloseAll(const grpc::Status& status) {
+void MemoryRooms::CloseAll(const grpc::Status& status) {
   Touched touched;
   {
     std::lock_guard rooms_lock(mutex_);
@@ -292,7 +321,7 @@ void Rooms::CloseAll(const grpc::Status& status) {
   FlushAll(touched);
 }
 
-void Rooms::AnnounceScheduledJoins(const Handle& room) {
+void MemoryRooms::AnnounceScheduledJoins(const Handle& room) {
   Touched touched;
   {
     std::lock_guard lock(room->mutex);
@@ -302,7 +331,7 @@ void Rooms::AnnounceScheduledJoins(const Handle& room) {
   FlushAll(touched);
 }
 
-void Rooms::FlushAll(const Touched& touched) {
+void MemoryRooms::FlushAll(const Touched& touched) {
   for (const auto& member : touched) member->Flush();
 }
 
