@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <mutex>
 #include <stdexcept>
 
 namespace greeter::testing {
@@ -69,6 +70,27 @@ void RedisServer::Stop(int signal_number) {
   process_.reset();
   std::error_code ignored;
   std::filesystem::remove(socket_path_, ignored);
+}
+
+RedisServer& RedisOfThisTest() {
+  static std::mutex mutex;
+  static std::unique_ptr<RedisServer> redis;
+  static std::string test;
+  std::lock_guard lock(mutex);
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  const std::string current = info ? std::string(info->test_suite_name()) + "." + info->name() : "";
+  if (redis && current != test) {
+    redis->Stop();
+    redis->Start();
+  }
+  if (!redis) redis = std::make_unique<RedisServer>();
+  test = current;
+  return *redis;
+}
+
+bool RoomsOnRedisForEveryTest() {
+  const char* rooms = std::getenv("GREETER_TEST_ROOMS");
+  return rooms != nullptr && std::string_view(rooms) == "redis";
 }
 
 void RedisServer::Pause() {

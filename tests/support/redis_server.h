@@ -36,4 +36,11 @@ class RedisServer {
   std::unique_ptr<ChildProcess> process_;
 };
 
+// The Redis of the test running now: started on first use, and begun again (empty) when another
+// test of the same process asks, so no test sees another's rooms. With GREETER_TEST_ROOMS=redis
+// in the environment every TestServer uses it (tests/CMakeLists.txt: the rooms tests again, on
+// the redis engine).
+RedisServer& RedisOfThisTest();
+bool RoomsOnRedisForEveryTest();
+
 }  // namespace greeter::testing
