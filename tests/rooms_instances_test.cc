@@ -14,6 +14,7 @@
 #include "tests/support/redis_server.h"
 #include "tests/support/room_client.h"
 #include "tests/support/test_server.h"
+#include "tests/support/unused_port.h"
 
 namespace greeter::testing {
 namespace {
@@ -86,8 +87,9 @@ class RoomsAcrossInstances : public ::testing::Test {
     return rooms;
   }
   std::unique_ptr<TestServer> NewServer(ServerLimits limits = {},
-                                        std::chrono::milliseconds presence_expiry = 10s) {
-    return std::make_unique<TestServer>(limits, OnRedis(presence_expiry));
+                                        std::chrono::milliseconds presence_expiry = 10s,
+                                        int port = 0) {
+    return std::make_unique<TestServer>(limits, OnRedis(presence_expiry), port);
   }
   std::string Unreachable() const {
     return "the room service (redis at " + redis_.address() + ") is unreachable";
@@ -269,6 +271,35 @@ TEST_F(RoomsAcrossInstances, AMemberResumesOnAnotherServerAfterItsOwnIsGone) {
   EXPECT_EQ(replayed,
             (std::vector<std::pair<int, uint32_t>>{
                 {greet::LEFT, 4}, {greet::MESSAGE, 5}, {greet::MESSAGE, 6}, {greet::WELCOME, 7}}));
+}
+
+TEST_F(RoomsAcrossInstances, AClientWhoseServerRestartsRejoinsThereAndMissesNothing) {
+  const int port = UnusedPort();
+  auto other = NewServer();
+  auto other_stub = other->NewStub();
+  Member alice(*other_stub, "Alice", "lobby");
+  alice.WaitFor(greet::WELCOME, "Alice");
+  auto restarting = NewServer({}, 10s, port);
+  ChildProcess bob({GREETER_CLIENT_BIN, "--target", "127.0.0.1:" + std::to_string(port), "chat",
+                    "Bob", "--room", "lobby"});
+  auto line = bob.ReadStdoutLine(10s);
+  ASSERT_TRUE(line && line->find("welcome to lobby") != std::string::npos) << line.value_or("");
+
+  restarting.reset();  // Bob's chat ends UNAVAILABLE; his LEFT reaches Alice
+  alice.WaitFor(greet::LEFT, "Bob");
+  alice.Say("said while Bob was away");
+  alice.WaitFor(greet::MESSAGE, "Alice");
+  restarting = NewServer({}, 10s, port);
+  do {
+    line = bob.ReadStdoutLine(40s);
+  } while (line && line->find("rejoined lobby") == std::string::npos);
+  ASSERT_TRUE(line) << bob.stdout_text() << bob.stderr_text();
+  EXPECT_EQ(*line, "rejoined lobby: 2 events you missed shown above");
+  const auto& shown = bob.stdout_text();
+  EXPECT_NE(shown.find("Alice: said while Bob was away"), std::string::npos) << shown;
+  EXPECT_EQ(shown.find("history is lost"), std::string::npos) << shown;
+  bob.CloseStdin();
+  EXPECT_EQ(bob.Wait(10s), 0);
 }
 
 }  // namespace
