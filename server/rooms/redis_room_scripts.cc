@@ -38,7 +38,14 @@ local function remove(room, instance, names, why, history, new_epoch)
   if #gone > 0 then
     append(room, cjson.encode({kind = 'left', names = gone, why = why}), history, new_epoch)
   end
-  if redis.call('HLEN', members) == 0 then redis.call('SREM', 'greeter:rooms', room) end
+  if redis.call('HLEN', members) == 0 then
+    redis.call('SREM', 'greeter:rooms', room)
+    -- An empty room keeps its history for members that resume, for a day: room names that
+    -- are never used again must not hold memory for ever.
+    for _, what in ipairs({'seq', 'epoch', 'history'}) do
+      redis.call('EXPIRE', key(room, what), 86400)
+    end
+  end
   return #gone
 end
 )lua";
@@ -64,6 +71,7 @@ if resume and redis.call('GET', key(room, 'epoch')) == ARGV[11] and resume_after
 end
 redis.call('HSET', members, name, instance)
 redis.call('SADD', 'greeter:rooms', room)
+for _, what in ipairs({'seq', 'epoch', 'history'}) do redis.call('PERSIST', key(room, what)) end
 redis.call('SADD', instance_rooms(instance), room)
 local seq, epoch = append(room, ARGV[8], ARGV[6], ARGV[7])
 local replay = {}

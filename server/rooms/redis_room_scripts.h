@@ -18,6 +18,8 @@ namespace greeter {
 //   greeter:rooms             the set of rooms with members (for --max-rooms)
 //   greeter:instances         a sorted set: instance -> when its presence expires (ms, Redis time)
 //   greeter:instance:{I}:rooms  rooms where instance I has seated members (for the sweep)
+// A room nobody is in keeps seq, epoch and history for a day (then it begins again, with a new
+// epoch).
 // Events are JSON ({"kind":"message","sender":..,"text":..}, {"kind":"joined","names":[..]},
 // {"kind":"left","names":[..],"why":"left"|"slow"|"gone"}): Lua builds the LEFT of a sweep
 // itself, and every instance turns the same JSON into the same reply.
