@@ -454,6 +454,26 @@ TEST_F(RedisRoomsTest, RedisDownEndsMembersAndRefusesJoinsUntilItIsBack) {
   EXPECT_EQ(back->events()[0].room_sequence(), 1u);
 }
 
+TEST_F(RedisRoomsTest, ALostSubscriberConnectionEndsMembersAndFreesTheirNames) {
+  Instance first(redis_.address());
+  ASSERT_TRUE(first.WaitReachable(true));
+  auto ann = first.Join("lobby", "Ann");
+  ASSERT_TRUE(ann->WaitForSeat());
+  // Only the subscribed connection goes: events could be missed, so the member ends, and Redis
+  // must not keep seating it.
+  const auto killed = testing::RunProgram(
+      {"/usr/bin/redis-cli", "-s", redis_.socket_path(), "CLIENT", "KILL", "TYPE", "pubsub"});
+  ASSERT_EQ(killed.exit_code, 0) << killed.err;
+  const auto closed = ann->WaitForClose();
+  ASSERT_TRUE(closed);
+  EXPECT_EQ(closed->error_code(), grpc::StatusCode::UNAVAILABLE);
+  ASSERT_TRUE(first.WaitReachable(true));
+  auto again = first.Join("lobby", "Ann");
+  ASSERT_TRUE(again->WaitForSeat());
+  ASSERT_TRUE(again->WaitForEvents(1));
+  EXPECT_TRUE(again->events()[0].members().empty());
+}
+
 TEST_F(RedisRoomsTest, AJoinRedisDoesNotAnswerFailsWithinItsBound) {
   Instance first(redis_.address(), {}, 10s, 300ms);
   ASSERT_TRUE(first.WaitReachable(true));

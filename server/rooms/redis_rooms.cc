@@ -193,7 +193,7 @@ void RedisRooms::StartJoin(RoomJoin join, std::shared_ptr<RoomMember> member) {
       Subscribe(room);
       break;
     case LocalRoom::Subscription::kSubscribed:
-      SendJoin(room, pending);
+      SendJoin(room, id);
       break;
     case LocalRoom::Subscription::kSubscribing:
     case LocalRoom::Subscription::kUnsubscribing:
@@ -215,14 +215,11 @@ void RedisRooms::Subscribe(LocalRoom& room) {
   for (const auto& member : refused) member->Refused(Unreachable());
 }
 
-void RedisRooms::SendJoin(LocalRoom& room, PendingJoin& pending) {
+void RedisRooms::SendJoin(LocalRoom& room, uint64_t id) {
+  PendingJoin& pending = room.joining.at(id);
   if (pending.sent || pending.abandoned) return;
   pending.sent = true;
   const auto& join = pending.join;
-  const uint64_t id =
-      std::find_if(room.joining.begin(), room.joining.end(), [&](const auto& entry) {
-        return &entry.second == &pending;
-      })->first;
   const bool sent =
       Run(RedisRoomScripts::kJoin,
           {room.name, join.name, instance_, std::to_string(limits_.max_room_members),
@@ -278,10 +275,10 @@ void RedisRooms::OnJoinReply(const std::string& room_name, uint64_t join_id,
                      std::to_string(reply->element[1]->integer) + " events, got " +
                      std::to_string(join.resume ? join.resume->after : 0)};
     } else if (verdict == "UNKNOWN_INSTANCE") {
-      // This server's presence expired (it was taken for gone): it registers again.
-      registered_ = false;
-      UpdateReachable();
-      Register();
+      // This server was taken for gone (its presence expired) and its members removed: they
+      // end here too, and it registers again under a new name. Posted: it forgets rooms, this
+      // one among them.
+      asio::post(strand_, [this] { LoseTheseMembers(); });
     }
     pending.member->Refused(refusal);
   }
@@ -453,8 +450,7 @@ void RedisRooms::OnPush(const redisReply& push) {
       // SendJoin may refuse (and forget the room) when the commands link is down.
       const auto still = rooms_.find(room_name);
       if (still == rooms_.end()) return;
-      const auto pending = still->second->joining.find(id);
-      if (pending != still->second->joining.end()) SendJoin(*still->second, pending->second);
+      if (still->second->joining.contains(id)) SendJoin(*still->second, id);
     }
     ForgetIfIdle(room_name);
   } else if (kind == "unsubscribe") {
@@ -501,14 +497,23 @@ void RedisRooms::Deliver(LocalRoom& room, const std::string& payload) {
 void RedisRooms::OnCommandsUp() {
   if (closed_) return;
   // The members of this server's previous connection were ended when it was lost; Redis may
-  // still hold them (it was unreachable, not restarted): they leave now.
-  if (!instance_.empty()) {
+  // still hold them (it was unreachable, not restarted): they leave, under the old name.
+  BeginNewGeneration();
+}
+
+void RedisRooms::BeginNewGeneration() {
+  if (!instance_.empty() && commands_.up()) {
+    // Whatever of the previous generation Redis still holds leaves now, before anything of
+    // the new one (one connection: Redis runs the scripts in this order). A join still on its
+    // way under the old name finds it unregistered and is refused.
     Run(RedisRoomScripts::kSweep,
         {std::to_string(limits_.room_history), std::to_string(NewRoomEpoch()), instance_},
         [](const redisReply*) {});
   }
   instance_ = instance_base_ + "/" + std::to_string(++generation_);
-  Register();
+  registered_ = false;
+  UpdateReachable();
+  if (commands_.up()) Register();
 }
 
 void RedisRooms::Register() {
@@ -528,13 +533,8 @@ void RedisRooms::Beat() {
           if (reply == nullptr || reply->type != REDIS_REPLY_INTEGER || instance != instance_) {
             return;
           }
-          if (reply->integer == 0) {
-            // Taken for gone (Redis restarted, or this server was too slow to beat): its
-            // members are no longer in Redis' rooms, so they end here too.
-            LoseEveryRoom({grpc::StatusCode::UNAVAILABLE,
-                           "the room service (redis at " + options_.address.text +
-                               ") lost this server's members; join again"});
-          }
+          // Taken for gone (Redis restarted, or this server was too slow to beat).
+          if (reply->integer == 0) LoseTheseMembers();
         });
     Run(RedisRoomScripts::kSweep,
         {std::to_string(limits_.room_history), std::to_string(NewRoomEpoch())},
@@ -547,11 +547,23 @@ void RedisRooms::Beat() {
   });
 }
 
+void RedisRooms::LoseTheseMembers() {
+  if (closed_) return;
+  // Redis no longer seats this server's members: they end here too.
+  LoseEveryRoom({grpc::StatusCode::UNAVAILABLE, "the room service (redis at " +
+                                                    options_.address.text +
+                                                    ") lost this server's members; join again"});
+  BeginNewGeneration();
+}
+
 void RedisRooms::OnLinkDown(bool commands) {
   if (commands) registered_ = false;
   UpdateReachable();
   if (closed_) return;
   LoseEveryRoom(Unreachable());
+  // The subscriber alone was lost: Redis still seats the members just ended here, and a new
+  // generation's first act is to remove them (the commands link is up).
+  if (!commands) BeginNewGeneration();
 }
 
 void RedisRooms::LoseEveryRoom(const grpc::Status& status) {

@@ -72,7 +72,7 @@ class RedisRooms final : public RoomEngine {
   // All of these run on strand_.
   void StartJoin(RoomJoin join, std::shared_ptr<RoomMember> member);
   void Subscribe(LocalRoom& room);
-  void SendJoin(LocalRoom& room, PendingJoin& pending);
+  void SendJoin(LocalRoom& room, uint64_t join_id);
   void OnJoinReply(const std::string& room_name, uint64_t join_id, const redisReply* reply);
   void SeatMember(LocalRoom& room, PendingJoin& pending, const redisReply& reply);
   void OnJoinTimeout(const std::string& room_name, uint64_t join_id);
@@ -85,6 +85,8 @@ class RedisRooms final : public RoomEngine {
                  const char* why);
   void ForgetIfIdle(const std::string& room_name);
   void OnCommandsUp();
+  void BeginNewGeneration();
+  void LoseTheseMembers();
   void OnLinkDown(bool commands);
   void Register();
   void Beat();
