@@ -42,7 +42,9 @@ RoomEngineChoice RoomsOf(const ServerOptions& options, std::function<void(bool)>
 }  // namespace
 
 GreeterServer::GreeterServer(const ServerOptions& options, CallObserver observer)
-    : keep_running_(io_context_.get_executor()),
+    : rooms_engine_(options.rooms.engine),
+      notice_(options.notice),
+      keep_running_(io_context_.get_executor()),
       service_(LimitsOf(options), io_context_, std::move(observer),
                RoomsOf(options, [this](bool reachable) { ReportRooms(reachable); })) {
   EnableEcosystemServices();
@@ -95,6 +97,13 @@ GreeterServer::GreeterServer(const ServerOptions& options, CallObserver observer
 }
 
 void GreeterServer::ReportRooms(bool reachable) {
+  // An operator reads why rooms fail in the log, not only in the clients' statuses.
+  if (notice_) {
+    notice_(reachable ? "greeter-server: rooms: " + rooms_engine_ + " is reachable\n"
+                      : "greeter-server: rooms: " + rooms_engine_ +
+                            " is unreachable: room calls fail UNAVAILABLE until it is back "
+                            "(reconnecting)\n");
+  }
   {
     std::lock_guard lock(health_mutex_);
     rooms_reachable_ = reachable;

@@ -68,6 +68,8 @@ class GreeterServer {
   void Shutdown(std::chrono::milliseconds drain);
 
  private:
+  std::string rooms_engine_;                        // for the notices
+  std::function<void(const std::string&)> notice_;  // ServerOptions::notice
   asio::io_context io_context_;
   asio::executor_work_guard<asio::io_context::executor_type> keep_running_;
   std::vector<std::thread> io_threads_;

@@ -88,6 +88,9 @@ int main(int argc, char** argv) {
     files.rlim_cur = files.rlim_max;
     setrlimit(RLIMIT_NOFILE, &files);
   }
+  // hiredis (--rooms redis://...) writes to its socket with write(): a Redis that went away
+  // must end that connection (EPIPE), not the server. gRPC's own sockets never raise it.
+  std::signal(SIGPIPE, SIG_IGN);
   greeter::ServerOptions options;
   std::string drain_text = "5s";
   bool quiet = false;

@@ -59,8 +59,8 @@ void RedisLink::Connect() {
 }
 
 void RedisLink::RetryLater(const std::string& why) {
-  (void)why;  // the owner hears of it from Events::down, or sees it never came up
   if (stopped_) return;
+  if (events_.failed && !up_) events_.failed(why);
   retry_timer_.expires_after(retry_);
   retry_ = std::min(retry_ * 2, kLastRetry);
   retry_timer_.async_wait([this](const asio::error_code& error) {

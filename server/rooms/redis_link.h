@@ -18,6 +18,9 @@ namespace greeter {
 // failed attempt or a lost connection it tries again after 100 ms, doubling to 2 s. Every call,
 // and every handler it calls, is on `strand`; nothing waits for Redis.
 //
+// The process must ignore SIGPIPE (greeter-server does): hiredis writes with write(), and a
+// Redis that went away would otherwise end the process instead of the connection.
+//
 // A command is sent only while the link is up (Command returns false otherwise), so a caller
 // can answer at once that Redis is out of reach instead of queueing behind a dead socket.
 class RedisLink {
@@ -27,8 +30,9 @@ class RedisLink {
   // A subscriber link's pushes: subscribe and unsubscribe confirmations, and messages.
   using PushHandler = std::function<void(const redisReply&)>;
   struct Events {
-    std::function<void()> up;                      // connected (and the database selected)
-    std::function<void(const std::string&)> down;  // the connection was lost: why
+    std::function<void()> up;                        // connected (and the database selected)
+    std::function<void(const std::string&)> down;    // the connection was lost: why
+    std::function<void(const std::string&)> failed;  // an attempt to connect failed: why
   };
 
   // `role` names the link in messages ("commands", "subscriber").

@@ -146,7 +146,9 @@ RedisRooms::RedisRooms(const ServerLimits& limits, asio::io_context& io_context,
       instance_base_(InstanceBase()) {
   subscriber_.SetPushHandler([this](const redisReply& push) { OnPush(push); });
   asio::post(strand_, [this] {
-    commands_.Start({[this] { OnCommandsUp(); }, [this](const std::string&) { OnLinkDown(true); }});
+    // A Redis out of reach from the start is reported once too (the health and the log).
+    commands_.Start({[this] { OnCommandsUp(); }, [this](const std::string&) { OnLinkDown(true); },
+                     [this](const std::string&) { UpdateReachable(/*after_failure=*/true); }});
     subscriber_.Start(
         {[this] { UpdateReachable(); }, [this](const std::string&) { OnLinkDown(false); }});
     Beat();
@@ -594,9 +596,17 @@ void RedisRooms::LoseEveryRoom(const grpc::Status& status) {
   for (const auto& member : refused) member->Refused(status);
 }
 
-void RedisRooms::UpdateReachable() {
-  const bool reachable = !closed_ && commands_.up() && subscriber_.up() && registered_;
-  if (reachable_.exchange(reachable) == reachable) return;
+void RedisRooms::UpdateReachable(bool after_failure) {
+  if (closed_) {  // the server is closing: its health says so already
+    reachable_ = false;
+    return;
+  }
+  const bool reachable = commands_.up() && subscriber_.up() && registered_;
+  const bool changed = reachable_.exchange(reachable) != reachable;
+  // Reported on every change, and once when Redis is out of reach from the start (not while
+  // the connections come up one after the other).
+  if (!changed && (reported_ || !after_failure)) return;
+  reported_ = true;
   if (options_.on_availability) options_.on_availability(reachable);
 }
 

@@ -91,7 +91,7 @@ class RedisRooms final : public RoomEngine {
   void Register();
   void Beat();
   void LoseEveryRoom(const grpc::Status& status);
-  void UpdateReachable();
+  void UpdateReachable(bool after_failure = false);
   bool Run(const std::string& script, std::vector<std::string> args,
            RedisLink::ReplyHandler on_reply);
   grpc::Status Unreachable() const;
@@ -109,6 +109,7 @@ class RedisRooms final : public RoomEngine {
   bool registered_ = false;          // instance_ is in greeter:instances
   bool closed_ = false;
   std::atomic<bool> reachable_{false};
+  bool reported_ = false;  // on_availability was called at least once
   uint64_t next_join_id_ = 1;
   std::map<std::string, std::unique_ptr<LocalRoom>> rooms_;  // with members here, or joining
 };
