@@ -32,11 +32,21 @@ ServerLimits LimitsOf(const ServerOptions& options) {
   return limits;
 }
 
+// The engine chosen, reporting its reachability to `report`.
+RoomEngineChoice RoomsOf(const ServerOptions& options, std::function<void(bool)> report) {
+  RoomEngineChoice rooms = options.rooms;
+  rooms.on_availability = std::move(report);
+  return rooms;
+}
+
 }  // namespace
 
 GreeterServer::GreeterServer(const ServerOptions& options, CallObserver observer)
-    : keep_running_(io_context_.get_executor()),
-      service_(LimitsOf(options), io_context_, std::move(observer)) {
+    : rooms_engine_(options.rooms.engine),
+      notice_(options.notice),
+      keep_running_(io_context_.get_executor()),
+      service_(LimitsOf(options), io_context_, std::move(observer),
+               RoomsOf(options, [this](bool reachable) { ReportRooms(reachable); })) {
   EnableEcosystemServices();
   grpc::ServerBuilder builder;
   builder.AddChannelArgument(GRPC_ARG_ENABLE_CHANNELZ, 1);
@@ -67,6 +77,8 @@ GreeterServer::GreeterServer(const ServerOptions& options, CallObserver observer
   server_ = builder.BuildAndStart();
   if (!server_ || port_ == 0) {
     server_.reset();
+    // The redis engine keeps the io_context busy (its connections, its heartbeat) until closed.
+    service_.rooms().CloseAll({grpc::StatusCode::UNAVAILABLE, "the server is shutting down"});
     keep_running_.reset();
     for (auto& thread : io_threads_) thread.join();
     throw std::runtime_error("cannot listen on " + options.listen);
@@ -76,6 +88,33 @@ GreeterServer::GreeterServer(const ServerOptions& options, CallObserver observer
   // so a probe can ask for greet.Greeter.
   server_->GetHealthCheckService()->SetServingStatus(greet::Greeter::service_full_name(), true);
   server_->GetHealthCheckService()->SetServingStatus("", true);
+  {
+    std::lock_guard lock(health_mutex_);
+    health_ = server_->GetHealthCheckService();
+    rooms_shared_ = options.rooms.shared();
+    health_->SetServingStatus(kRoomsHealthService, !options.rooms.shared() || rooms_reachable_);
+  }
+}
+
+void GreeterServer::ReportRooms(bool reachable) {
+  // An operator reads why rooms fail in the log, not only in the clients' statuses.
+  if (notice_) {
+    notice_(reachable ? "greeter-server: rooms: " + rooms_engine_ + " is reachable\n"
+                      : "greeter-server: rooms: " + rooms_engine_ +
+                            " is unreachable: room calls fail UNAVAILABLE until it is back "
+                            "(reconnecting)\n");
+  }
+  {
+    std::lock_guard lock(health_mutex_);
+    rooms_reachable_ = reachable;
+    if (health_ != nullptr && !draining_) health_->SetServingStatus(kRoomsHealthService, reachable);
+  }
+  rooms_changed_.notify_all();
+}
+
+bool GreeterServer::WaitForRooms(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(health_mutex_);
+  return rooms_changed_.wait_for(lock, timeout, [&] { return !rooms_shared_ || rooms_reachable_; });
 }
 
 GreeterServer::~GreeterServer() { Shutdown(std::chrono::milliseconds(0)); }
@@ -83,7 +122,11 @@ GreeterServer::~GreeterServer() { Shutdown(std::chrono::milliseconds(0)); }
 void GreeterServer::Shutdown(std::chrono::milliseconds drain) {
   std::call_once(shutdown_once_, [&] {
     // First of all: probes and health watchers must see the drain before the port closes.
-    server_->GetHealthCheckService()->SetServingStatus(false);
+    {
+      std::lock_guard lock(health_mutex_);
+      draining_ = true;
+      server_->GetHealthCheckService()->SetServingStatus(false);
+    }
     // Chats never end by themselves: end them now, after what is queued to each member, so
     // the drain waits only for the calls that will end.
     service_.rooms().CloseAll({grpc::StatusCode::UNAVAILABLE, "the server is shutting down"});

@@ -39,11 +39,12 @@ grpc::Status AnswerHello(const grpc::ByteBuffer& request_bytes,
 
 }  // namespace
 
-GreeterService::GreeterService(ServerLimits limits, asio::io_context& timers, CallObserver observer)
+GreeterService::GreeterService(ServerLimits limits, asio::io_context& timers, CallObserver observer,
+                               const RoomEngineChoice& rooms)
     : limits_(limits),
       reporter_(std::move(observer)),
       env_{limits_, timers, reporter_, reply_memory_, connection_calls_},
-      rooms_(std::make_unique<MemoryRooms>(limits_, timers)) {}
+      rooms_(MakeRoomEngine(rooms, limits_, timers)) {}
 
 grpc::ServerUnaryReactor* GreeterService::SayHello(grpc::CallbackServerContext* context,
                                                    const grpc::ByteBuffer* request,

@@ -10,7 +10,7 @@
 #include "server/call_reporter.h"
 #include "server/connection_calls.h"
 #include "server/reply_memory.h"
-#include "server/rooms/memory_rooms.h"
+#include "server/rooms/room_engine_choice.h"
 #include "server/server_limits.h"
 
 namespace greeter {
@@ -25,7 +25,8 @@ using RawGreeterService = greet::Greeter::WithRawCallbackMethod_SayHello<
 class GreeterService final : public RawGreeterService {
  public:
   // `timers` runs the waits of server streams; it must outlive every call.
-  GreeterService(ServerLimits limits, asio::io_context& timers, CallObserver observer);
+  GreeterService(ServerLimits limits, asio::io_context& timers, CallObserver observer,
+                 const RoomEngineChoice& rooms = {});
 
   grpc::ServerUnaryReactor* SayHello(grpc::CallbackServerContext* context,
                                      const grpc::ByteBuffer* request,

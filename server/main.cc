@@ -89,6 +89,9 @@ int main(int argc, char** argv) {
     files.rlim_cur = files.rlim_max;
     setrlimit(RLIMIT_NOFILE, &files);
   }
+  // hiredis (--rooms redis://...) writes to its socket with write(): a Redis that went away
+  // must end that connection (EPIPE), not the server. gRPC's own sockets never raise it.
+  std::signal(SIGPIPE, SIG_IGN);
   greeter::ServerOptions options;
   std::string drain_text = "5s";
   bool quiet = false;
@@ -166,6 +169,18 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::Range(0, 1 << 20))
       ->group(rooms);
+  app.add_option("--rooms", options.rooms.engine,
+                 "Where the rooms live: memory (this server alone), or a Redis every server "
+                 "pointed at it shares them through: redis://HOST:PORT[/DB], "
+                 "unix:///path/to/redis.sock")
+      ->capture_default_str()
+      ->group(rooms);
+  std::string presence_expiry_text = "10s";
+  app.add_option("--room-presence-expiry", presence_expiry_text,
+                 "With --rooms redis: a server that stops answering (killed) has its members "
+                 "leave its rooms for the other servers after this (e.g. 10s, 500ms)")
+      ->capture_default_str()
+      ->group(rooms);
   greeter::AddConnectionFlags(app, options.connection);
   std::string tls_cert, tls_key, tls_client_ca;
   const std::string tls = "TLS";
@@ -206,6 +221,18 @@ int main(int argc, char** argv) {
               << " (use e.g. 500ms, 5s)\n";
     return 2;
   }
+
+  if (auto problem = greeter::RoomEngineProblem(options.rooms.engine)) {
+    std::cerr << "greeter-server: --rooms: " << *problem << "\n";
+    return 2;
+  }
+  const auto presence_expiry = greeter::ParseDuration(presence_expiry_text);
+  if (!presence_expiry || presence_expiry->count() < 10) {
+    std::cerr << "greeter-server: --room-presence-expiry: not a duration of at least 10ms: "
+              << presence_expiry_text << "\n";
+    return 2;
+  }
+  options.rooms.presence_expiry = *presence_expiry;
 
   try {
     if (!tls_cert.empty()) {

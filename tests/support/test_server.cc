@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <thread>
 
+#include "tests/support/redis_server.h"
+
 namespace greeter::testing {
 namespace {
 
@@ -15,6 +17,7 @@ ServerOptions LoopbackOptions(ServerLimits limits, int port, ConnectionOptions c
   options.listen = "127.0.0.1:" + std::to_string(port);
   options.limits = limits;
   options.connection = connection;
+  if (RoomsOnRedisForEveryTest()) options.rooms.engine = RedisOfThisTest().address();
   return options;
 }
 
@@ -33,12 +36,22 @@ TestServer::TestServer(ServerTls tls)
         return options;
       }()) {}
 
+TestServer::TestServer(ServerLimits limits, RoomEngineChoice rooms, int port)
+    : TestServer([&] {
+        auto options = LoopbackOptions(limits, port, {});
+        options.rooms = std::move(rooms);
+        return options;
+      }()) {}
+
 TestServer::TestServer(const ServerOptions& options)
     : server_(options, [this](const CallRecord& record) {
         std::lock_guard lock(mutex_);
         calls_.push_back(record);
         recorded_.notify_all();
-      }) {}
+      }) {
+  // A member that joins at once must find the room service there.
+  EXPECT_TRUE(server_.WaitForRooms(10s)) << "the room service is unreachable";
+}
 
 std::shared_ptr<grpc::Channel> TestServer::NewChannel() const {
   std::lock_guard lock(channels_mutex_);

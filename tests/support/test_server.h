@@ -28,6 +28,8 @@ class TestServer {
   explicit TestServer(ConnectionOptions connection);
   // Serving TLS (mutual TLS when tls.client_ca is set); NewChannel and NewStub stay plaintext.
   explicit TestServer(ServerTls tls);
+  // With the rooms in `rooms` (a redis engine: returns once Redis is reachable).
+  TestServer(ServerLimits limits, RoomEngineChoice rooms, int port = 0);
 
   int port() const { return server_.port(); }
   std::string target() const { return "127.0.0.1:" + std::to_string(server_.port()); }
@@ -44,6 +46,7 @@ class TestServer {
   CallRecord WaitForCall(std::chrono::milliseconds timeout = 5s);
 
   void Shutdown(std::chrono::milliseconds drain) { server_.Shutdown(drain); }
+  GreeterServer& server() { return server_; }
   // Waits until the server has begun `count` calls (its reactors exist); fails the test after
   // `timeout`. For tests that must act while the server is inside a call.
   void WaitForCallsStarted(uint64_t count, std::chrono::milliseconds timeout = 5s) const;

@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <set>
@@ -113,10 +114,18 @@ std::shared_ptr<grpc::Channel> OpenFullChannel(const std::string& target,
 std::vector<std::shared_ptr<grpc::Channel>> OpenChannels(const std::string& target, int count,
                                                          bool full_stack,
                                                          std::chrono::milliseconds timeout) {
+  // "host:port,host:port": the connections take the servers in turn (rooms spread over
+  // several servers on one Redis).
+  std::vector<std::string> targets;
+  for (size_t start = 0; start <= target.size();) {
+    const size_t comma = std::min(target.find(',', start), target.size());
+    targets.push_back(target.substr(start, comma - start));
+    start = comma + 1;
+  }
   std::vector<std::shared_ptr<grpc::Channel>> channels;
   for (int i = 0; i < count; ++i) {
-    channels.push_back(full_stack ? OpenFullChannel(target, timeout)
-                                  : OpenLeanChannel(target, timeout));
+    const std::string& one = targets[static_cast<size_t>(i) % targets.size()];
+    channels.push_back(full_stack ? OpenFullChannel(one, timeout) : OpenLeanChannel(one, timeout));
   }
   return channels;
 }

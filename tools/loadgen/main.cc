@@ -51,7 +51,10 @@ int main(int argc, char** argv) {
   app.add_option("--mode", mode_text,
                  "unary | server-stream | client-stream | bidi | idle-bidi | fanout")
       ->capture_default_str();
-  app.add_option("--target", options.target, "Server address, host:port")->capture_default_str();
+  app.add_option("--target", options.target,
+                 "Server address, host:port; several, comma-separated, take the connections in "
+                 "turn")
+      ->capture_default_str();
   std::string client_stack = "lean";
   app.add_option("--client-stack", client_stack,
                  "lean: each channel straight over a TCP connection greeter-bench opens, with "
