@@ -3,61 +3,15 @@
 #include <algorithm>
 #include <asio/steady_timer.hpp>
 #include <deque>
-#include <random>
+
+#include "server/rooms/room_announcements.h"
 
 namespace greeter {
-namespace {
-
-greet::HelloReply Event(greet::RoomEvent kind, const std::string& room, const std::string& sender,
-                        std::string message) {
-  greet::HelloReply event;
-  event.set_event(kind);
-  event.set_room(room);
-  event.set_sender(sender);
-  event.set_message(std::move(message));
-  return event;
-}
-
-// "Ann", "Ann and Bob", "Ann, Bob and 18 others".
-std::string Who(const std::vector<std::string>& names) {
-  std::string who = names[0];
-  if (names.size() == 2) who += " and " + names[1];
-  if (names.size() > 2) {
-    who += ", " + names[1] + " and " + std::to_string(names.size() - 2) + " others";
-  }
-  return who;
-}
-
-// One presence event for several members: `sender` is the first, `members` all of them.
-greet::HelloReply PresenceEvent(greet::RoomEvent kind, const std::string& room,
-                                const std::vector<std::string>& names, const std::string& what) {
-  auto event = Event(kind, room, names[0], Who(names) + " " + what);
-  for (const auto& name : names) event.add_members(name);
-  return event;
-}
-
-greet::HelloReply LeftEvent(const std::string& room, const std::vector<std::string>& names,
-                            bool cut_off) {
-  return PresenceEvent(greet::LEFT, room, names, cut_off ? "left (reading too slowly)" : "left");
-}
-
-// A room's epoch: random, so a room begun again (after a restart, or once it emptied) is told
-// apart from the one a member resumes from.
-uint64_t NewEpoch() {
-  static std::mutex mutex;
-  static std::mt19937_64 generator{std::random_device{}()};
-  std::lock_guard lock(mutex);
-  uint64_t epoch = 0;
-  while (epoch == 0) epoch = generator();
-  return epoch;
-}
-
-}  // namespace
 
 class MemoryRooms::Room {
  public:
   Room(std::string name, size_t history_limit)
-      : name_(std::move(name)), epoch_(NewEpoch()), history_limit_(history_limit) {}
+      : name_(std::move(name)), epoch_(NewRoomEpoch()), history_limit_(history_limit) {}
 
   const std::string& name() const { return name_; }
   uint64_t epoch() const { return epoch_; }
@@ -101,7 +55,7 @@ class MemoryRooms::Room {
       if (cut_off.empty()) return;
       for (const auto& name : cut_off) members.erase(name);
       if (members.empty()) return;
-      event = LeftEvent(name_, cut_off, true);
+      event = RoomLeft(name_, cut_off, LeaveReason::kCutOff);
     }
   }
 
@@ -131,17 +85,15 @@ class MemoryRooms::Room {
     pending.clear();
     std::vector<std::string> names;
     for (const auto& join : joins) names.push_back(join.name);
-    Publish(PresenceEvent(greet::JOINED, name_, names, "joined"), touched);
+    Publish(RoomJoined(name_, names), touched);
     const uint32_t joined_at = last_sequence;  // the joins' own number
     for (const auto& join : joins) {
-      auto welcome = Event(greet::WELCOME, name_, join.name,
-                           (join.resume ? "Hello " + join.name + ", welcome back to "
-                                        : "Hello " + join.name + ", welcome to ") +
-                               name_);
-      for (const auto& [present, ignored] : members) welcome.add_members(present);
+      std::vector<std::string> present;
+      for (const auto& [member_name, ignored] : members) present.push_back(member_name);
       for (const auto& other : names) {
-        if (other != join.name) welcome.add_members(other);
+        if (other != join.name) present.push_back(other);
       }
+      auto welcome = RoomWelcome(name_, join.name, join.resume.has_value(), present);
       welcome.set_room_sequence(joined_at);
       welcome.set_room_epoch(epoch_);
       if (join.resume) Replay(*join.resume, joined_at, *join.member, welcome);
@@ -271,9 +223,7 @@ void MemoryRooms::Say(const Handle& room, const std::string& name, const RoomMem
     // A newcomer that speaks before its join was announced: announce it first, so that its
     // text follows its arrival and reaches it too.
     if (!room->members.contains(name)) room->AnnounceJoins(touched);
-    auto event = Event(greet::MESSAGE, room->name(), name, name + ": " + text);
-    event.set_text(text);
-    room->Publish(std::move(event), touched);
+    room->Publish(RoomText(room->name(), name, text), touched);
   }
   FlushAll(touched);
 }
@@ -293,7 +243,8 @@ void MemoryRooms::Leave(const Handle& room, const std::string& name, const RoomM
     auto found = room->members.find(name);
     if (found == room->members.end() || found->second.get() != member) return;
     room->members.erase(found);
-    room->Publish(LeftEvent(room->name(), {name}, false), touched);  // kept in the history
+    room->Publish(RoomLeft(room->name(), {name}, LeaveReason::kLeft),
+                  touched);  // kept in the history
   }
   FlushAll(touched);
 }
