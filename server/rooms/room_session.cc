@@ -62,6 +62,7 @@ void RoomSession::OnReadDone(bool ok) {
   std::string text;
   {
     std::lock_guard lock(mutex_);
+    handling_read_ = true;  // until the end of this reaction: the call must not end under it
     if (ok && !finished_) call_.tracker().CountIn();
     if (ok && !finished_ && in_room_) {
       greet::HelloRequest request;
@@ -89,6 +90,7 @@ void RoomSession::OnReadDone(bool ok) {
   {
     std::lock_guard lock(mutex_);
     read_in_flight_ = false;
+    handling_read_ = false;
     steps = Advance();
   }
   Take(std::move(steps));
@@ -219,7 +221,8 @@ RoomSession::NextSteps RoomSession::Advance() {
   // A member that the server ends (closing, cut off, refused) does not wait for its pending
   // read: the client may never send again, and Finish fails that read, once StartRead has been
   // called. A cancelled call waits for it: the cancel fails it at once.
-  const bool reads_settled = !read_in_flight_ || (reads_starting_ == 0 && refusal_ && !call_dead_);
+  const bool reads_settled =
+      !handling_read_ && (!read_in_flight_ || (reads_starting_ == 0 && refusal_ && !call_dead_));
   if (reading_ended && reads_settled && !write_in_flight_ && !cancelling_ && events_.empty()) {
     finished_ = true;
     steps.finish = call_dead_ ? grpc::Status::CANCELLED : refusal_.value_or(grpc::Status::OK);

@@ -96,6 +96,9 @@ class RoomSession final : public BidiConversation,
   // not a flag: a read can complete, and the next be decided on another thread, before the
   // thread that started the first has come back to say so.
   uint32_t reads_starting_ = 0;
+  // OnReadDone is running (it says and leaves after releasing the mutex): a refusal must not
+  // end the call under it, as it may for a read that only waits in gRPC.
+  bool handling_read_ = false;
   bool write_in_flight_ = false;
   bool client_half_closed_ = false;
   bool call_dead_ = false;  // cancelled, or a write failed: nothing more reaches the client
