@@ -65,11 +65,11 @@ class ReplSession {
     std::function<bool(greet::HelloRequest& request, std::function<void()> on_room)> offer;
     std::optional<greet::HelloRequest> held;  // a typed line's request, waiting for room
     std::function<void()> close;              // collect and chat: half-close
-    std::deque<std::string> unsent;  // collect NAME...: the names not yet offered
-    bool close_when_sent = false;    // collect NAME...: half-close once they are all offered
-    std::string room;                         // chat: the room, if any
-    std::string name;                         // chat: who the user is in it
-    RoomMembers members;                      // chat in a room: who else is there
+    std::deque<std::string> unsent;           // collect NAME...: the names not yet offered
+    bool close_when_sent = false;  // collect NAME...: half-close once they are all offered
+    std::string room;              // chat: the room, if any
+    std::string name;              // chat: who the user is in it
+    RoomMembers members;           // chat in a room: who else is there
   };
 
   void Prompt();
