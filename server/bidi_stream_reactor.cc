@@ -17,13 +17,10 @@ BidiStreamReactor::BidiStreamReactor(grpc::CallbackServerContext* context, CallE
 }
 
 void BidiStreamReactor::OnReadDone(bool ok) {
-  std::shared_ptr<BidiConversation> conversation;
-  {
-    std::lock_guard lock(mutex_);
-    conversation = conversation_;
-  }
-  if (conversation) {
-    conversation->OnReadDone(ok);
+  // No lock and no copy per message: conversation_ is set only here, by the first read's
+  // reaction, before any later read starts; OnCancel only reads it.
+  if (conversation_) {
+    conversation_->OnReadDone(ok);
     return;
   }
   if (!ok) {  // no request at all: nothing to answer
@@ -36,7 +33,7 @@ void BidiStreamReactor::OnReadDone(bool ok) {
     End(std::move(status));
     return;
   }
-  conversation = Choose(std::move(first));
+  auto conversation = Choose(std::move(first));
   bool cancelled;
   {
     std::lock_guard lock(mutex_);
