@@ -17,10 +17,13 @@ BidiStreamReactor::BidiStreamReactor(grpc::CallbackServerContext* context, CallE
 }
 
 void BidiStreamReactor::OnReadDone(bool ok) {
-  // No lock and no copy per message: conversation_ is set only here, by the first read's
-  // reaction, before any later read starts; OnCancel only reads it.
-  if (conversation_) {
-    conversation_->OnReadDone(ok);
+  std::shared_ptr<BidiConversation> conversation;
+  {
+    std::lock_guard lock(mutex_);
+    conversation = conversation_;
+  }
+  if (conversation) {
+    conversation->OnReadDone(ok);
     return;
   }
   if (!ok) {  // no request at all: nothing to answer
@@ -33,7 +36,7 @@ void BidiStreamReactor::OnReadDone(bool ok) {
     End(std::move(status));
     return;
   }
-  auto conversation = Choose(std::move(first));
+  conversation = Choose(std::move(first));
   bool cancelled;
   {
     std::lock_guard lock(mutex_);
