@@ -25,6 +25,7 @@
 #include "client/wire/frame_line_switch.h"
 #include "common/command_line.h"
 #include "common/duration.h"
+#include "common/grpc_callback_threads.h"
 #include "common/stderr_log.h"
 #include "common/utf8.h"
 
@@ -109,14 +110,12 @@ int main(int argc, char** argv) {
           isatty(STDERR_FILENO) == 1,
           [&frame_lines](const std::string& line) { frame_lines.Send(line); });
     }
+    greeter::KeepGrpcCallbackThreadsForTheProcess();  // before the first call
     channel = greeter::CreateGreeterChannel(flags, wire_view.get());
   } catch (const std::exception& failure) {
     return refuse(failure.what());
   }
-  // The frames that reached the relay are printed before the process ends. (A one-shot
-  // command then ends with _Exit, not destroying the channel: gRPC 1.51 can fail an assertion
-  // tearing down a channel whose last call has just ended. The interactive client returns:
-  // its connection watcher still holds the channel.)
+  // The frames that reached the relay are printed before the process ends.
   const auto finish = [&](int exit_code) {
     if (wire_view) wire_view->Settle(std::chrono::seconds(1));
     if (frame_log) frame_log->Flush(std::chrono::seconds(1));

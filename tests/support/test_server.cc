@@ -7,10 +7,19 @@
 #include <cstdlib>
 #include <thread>
 
+#include "common/grpc_callback_threads.h"
 #include "tests/support/redis_server.h"
 
 namespace greeter::testing {
 namespace {
+
+// Channels and servers come and go in every test: gRPC's callback threads must stay.
+class KeepGrpcCallbackThreads : public ::testing::Environment {
+ public:
+  void SetUp() override { KeepGrpcCallbackThreadsForTheProcess(); }
+};
+[[maybe_unused]] auto* const keep_grpc_callback_threads =
+    ::testing::AddGlobalTestEnvironment(new KeepGrpcCallbackThreads);
 
 ServerOptions LoopbackOptions(ServerLimits limits, int port, ConnectionOptions connection) {
   ServerOptions options;

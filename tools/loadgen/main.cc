@@ -10,6 +10,7 @@
 
 #include "common/command_line.h"
 #include "common/duration.h"
+#include "common/grpc_callback_threads.h"
 #include "tools/loadgen/bench_options.h"
 #include "tools/loadgen/load_run.h"
 
@@ -161,6 +162,7 @@ int main(int argc, char** argv) {
   }
 
   try {
+    greeter::KeepGrpcCallbackThreadsForTheProcess();  // before the first call
     const greeter::bench::RunReport report =
         options.mode == Mode::kIdleBidi ? greeter::bench::HoldIdleStreams(options, std::cout)
                                         : greeter::bench::RunLoad(options);
