@@ -36,13 +36,16 @@ std::shared_ptr<grpc::Channel> CreateGreeterChannel(const ClientFlags& flags,
     return grpc::CreateCustomChannel(view->address(), grpc::InsecureChannelCredentials(),
                                      arguments);
   }
-  if (!tls) return grpc::CreateChannel(flags.target, grpc::InsecureChannelCredentials());
+  grpc::ChannelArguments arguments;
+  if (!flags.lb_policy.empty()) arguments.SetLoadBalancingPolicyName(flags.lb_policy);
+  if (!tls) {
+    return grpc::CreateCustomChannel(flags.target, grpc::InsecureChannelCredentials(), arguments);
+  }
   grpc::SslCredentialsOptions options;
   // No --ca: the system's trusted CAs (gRPC's default roots).
   if (!flags.ca.empty()) options.pem_root_certs = ReadPemFile(flags.ca);
   if (!flags.cert.empty()) options.pem_cert_chain = ReadPemFile(flags.cert);
   if (!flags.key.empty()) options.pem_private_key = ReadPemFile(flags.key);
-  grpc::ChannelArguments arguments;
   // For a server reached by an address its certificate does not name (an IP, a tunnel).
   if (!flags.server_name.empty()) {
     arguments.SetSslTargetNameOverride(flags.server_name);

@@ -11,6 +11,10 @@ namespace greeter {
 
 void AddClientFlags(CLI::App& app, ClientFlags& flags) {
   app.add_option("--target", flags.target, "Server address, host:port")->capture_default_str();
+  app.add_option("--lb-policy", flags.lb_policy,
+                 "How calls spread over a target of several addresses (ipv4:A:P,B:Q or a name "
+                 "with several records): pick_first (gRPC's default: one at a time, the next "
+                 "when it fails) or round_robin (each call to the next ready one)");
   app.add_option("--deadline", flags.deadline,
                  "Deadline for each call, e.g. 500ms, 2s (a bare number is seconds; default: "
                  "none)");
@@ -92,6 +96,11 @@ SettingsOrError SettingsFrom(const ClientFlags& flags) {
   CallSettings& settings = result.settings;
   if (auto problem = TargetProblem(flags.target)) {
     result.error = *problem;
+    return result;
+  }
+  if (!flags.lb_policy.empty() && flags.lb_policy != "pick_first" &&
+      flags.lb_policy != "round_robin") {
+    result.error = "--lb-policy " + flags.lb_policy + ": use pick_first or round_robin";
     return result;
   }
   if (!flags.deadline.empty()) {

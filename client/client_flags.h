@@ -13,6 +13,7 @@ namespace greeter {
 // every call carries (deadline, headers, test knobs).
 struct ClientFlags {
   std::string target = "localhost:50051";
+  std::string lb_policy;  // --lb-policy: pick_first or round_robin; empty: gRPC's (pick_first)
   bool json = false;
   bool show_metadata = false;
   bool show_status = false;  // --status: the channel as channelz sees it, after the command

@@ -11,8 +11,8 @@ struct FlagScope {
   std::vector<std::string_view> commands;
 };
 
-// Flags missing here (--target, --deadline, the TLS flags) apply to every command: each
-// connects, and --deadline bounds health's and status's waits as it bounds calls.
+// Flags missing here (--target, --lb-policy, --deadline, the TLS flags) apply to every command:
+// each connects, and --deadline bounds health's and status's waits as it bounds calls.
 const std::vector<FlagScope>& Scopes() {
   static const std::vector<std::string_view> kCalls = {"hello", "stream", "collect", "chat",
                                                        "tour"};

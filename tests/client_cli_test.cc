@@ -43,6 +43,17 @@ TEST_F(ClientCli, AnEmptyTargetOrAPortOver65535ExitsTwoNamingTheTarget) {
       << wrapped.err;
 }
 
+TEST_F(ClientCli, AnLbPolicyOtherThanPickFirstOrRoundRobinExitsTwoNamingBoth) {
+  const auto refused = Client({"--lb-policy", "grpclb", "hello", "A"});
+  EXPECT_EQ(refused.exit_code, 2) << refused.err;
+  EXPECT_NE(refused.err.find("--lb-policy grpclb: use pick_first or round_robin"),
+            std::string::npos)
+      << refused.err;
+  const auto spread = Client({"--lb-policy", "round_robin", "hello", "A"});
+  EXPECT_EQ(spread.exit_code, 0) << spread.err;
+  EXPECT_EQ(spread.out, "Hello A\n");
+}
+
 TEST_F(ClientCli, AnArgumentThatIsNotUtf8ExitsTwoNamingTheFieldBeforeAnyCall) {
   const std::string bad =
       "ab\xff"

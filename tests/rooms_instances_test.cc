@@ -302,5 +302,47 @@ TEST_F(RoomsAcrossInstances, AClientWhoseServerRestartsRejoinsThereAndMissesNoth
   EXPECT_EQ(bob.Wait(10s), 0);
 }
 
+// Two targets in gRPC's own name syntax, and each load-balancing policy: the client's server
+// goes, and the chat carries on on the other, with what happened in between shown.
+class ClientFailover : public RoomsAcrossInstances,
+                       public ::testing::WithParamInterface<std::string> {};
+
+TEST_P(ClientFailover, AChatWhoseServerDiesRejoinsOnTheOtherTargetMissingNothing) {
+  const int first_port = UnusedPort(), second_port = UnusedPort();
+  auto first = NewServer({}, 10s, first_port);
+  auto second = NewServer({}, 10s, second_port);
+  const std::string targets =
+      "ipv4:127.0.0.1:" + std::to_string(first_port) + ",127.0.0.1:" + std::to_string(second_port);
+  ChildProcess bob({GREETER_CLIENT_BIN, "--target", targets, "--lb-policy", GetParam(), "chat",
+                    "Bob", "--room", "lobby"});
+  auto line = bob.ReadStdoutLine(10s);
+  ASSERT_TRUE(line && line->find("welcome to lobby") != std::string::npos) << line.value_or("");
+  // pick_first takes the first address and round_robin either: the one Bob is on goes.
+  const bool on_first = first->calls_started() > 0;
+  (on_first ? first : second).reset();
+  do {
+    line = bob.ReadStdoutLine(20s);
+  } while (line && line->find("rejoined lobby") == std::string::npos);
+  ASSERT_TRUE(line) << bob.stdout_text() << bob.stderr_text();
+  const std::string rejoined = bob.stdout_text();
+  // His own leaving, announced while he was away, is shown him on his return.
+  EXPECT_NE(rejoined.find("Bob left"), std::string::npos) << rejoined;
+  EXPECT_EQ(rejoined.find("history is lost"), std::string::npos) << rejoined;
+
+  auto& staying = on_first ? second : first;
+  auto staying_stub = staying->NewStub();
+  Member carol(*staying_stub, "Carol", "lobby");
+  EXPECT_EQ(Names(carol.WaitFor(greet::WELCOME, "Carol")), std::vector<std::string>{"Bob"});
+  carol.Say("welcome back");
+  do {
+    line = bob.ReadStdoutLine(10s);
+  } while (line && line->find("Carol: welcome back") == std::string::npos);
+  EXPECT_TRUE(line) << bob.stdout_text();
+  bob.CloseStdin();
+  EXPECT_EQ(bob.Wait(10s), 0) << bob.stderr_text();
+}
+
+INSTANTIATE_TEST_SUITE_P(Policies, ClientFailover, ::testing::Values("pick_first", "round_robin"));
+
 }  // namespace
 }  // namespace greeter::testing

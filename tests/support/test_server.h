@@ -50,6 +50,8 @@ class TestServer {
   // Waits until the server has begun `count` calls (its reactors exist); fails the test after
   // `timeout`. For tests that must act while the server is inside a call.
   void WaitForCallsStarted(uint64_t count, std::chrono::milliseconds timeout = 5s) const;
+  // Calls the server has begun so far, for telling which of several servers a client chose.
+  uint64_t calls_started() const { return server_.calls().calls_started(); }
   // Replies the server has written so far, for watching a stream while it runs.
   uint64_t messages_sent() const { return server_.calls().messages_sent(); }
 
@@ -59,10 +61,9 @@ class TestServer {
   std::mutex mutex_;
   std::condition_variable recorded_;
   std::vector<CallRecord> calls_;
-  // Every channel handed out lives as long as the server. Otherwise the last reference to a
-  // channel can be dropped with the last call object, inside that call's OnDone on a gRPC
-  // thread, and gRPC 1.51 then tears down its shared callback queue on that thread while this
-  // thread tears down a server: a double free inside gRPC (seen under ASan).
+  // Every channel handed out lives as long as the server, so a test's channels end in the
+  // order it reads them in (the gRPC 1.51 bug of dropping the last channel inside a reaction is
+  // worked around for the whole process: common/grpc_callback_threads.h).
   mutable std::mutex channels_mutex_;
   mutable std::unique_ptr<wire::WireView> wire_view_;  // outlives the channels through it
   mutable std::vector<std::shared_ptr<grpc::Channel>> channels_;
