@@ -92,11 +92,15 @@ const HeaderList kRequestHeaders = {{":method", "POST"},
 class Decoder : public ::testing::Test {
  protected:
   // Feeds `bytes` in chunks of `chunk` bytes.
-  void Feed(Direction direction, const Bytes& bytes, size_t chunk = 1 << 20) {
+  void Feed(Direction direction, const Bytes& bytes, size_t chunk = 1 << 20, double t_ms = 1.5) {
     for (size_t at = 0; at < bytes.size(); at += chunk) {
       const auto piece = std::string_view(bytes).substr(at, chunk);
-      decoder_.Feed(direction, {reinterpret_cast<const uint8_t*>(piece.data()), piece.size()}, 1.5);
+      decoder_.Feed(direction, {reinterpret_cast<const uint8_t*>(piece.data()), piece.size()},
+                    t_ms);
     }
+  }
+  void FeedAt(double t_ms, Direction direction, const Bytes& bytes) {
+    Feed(direction, bytes, 1 << 20, t_ms);
   }
   std::vector<Frame> frames_;
   FrameDecoder decoder_{[this](const Frame& frame) { frames_.push_back(frame); }};
@@ -274,6 +278,28 @@ TEST_F(Decoder, ControlFramesCarryTheirFieldsAndErrorCodesByName) {
   EXPECT_THAT(FlagNames(frames_[4].type, frames_[4].flags), ElementsAre("0x03"));
   EXPECT_THAT(FlagNames(frames_[5].type, frames_[5].flags), ElementsAre("ACK"));
   EXPECT_EQ(ErrorCodeName(0x2a), "UNKNOWN(0x2a)");
+}
+
+// gRPC sends a BDP probe as soon as it has read DATA, and a keepalive after it has read nothing
+// for a while; the PING frames look alike, so the view tells them apart by what came before.
+TEST_F(Decoder, APingRightAfterDataIsABdpProbeAndOneAfterSilenceIsAKeepalive) {
+  Deflater client;
+  const Bytes ping1 = Bytes(7, '\0') + "\x01", ping7 = Bytes(7, '\0') + "\x07";
+  FeedAt(1.0, Direction::kSent,
+         kPreface + Frame9(kHeaders, kFlagEndHeaders, 1, client.Block(kRequestHeaders)) +
+             Frame9(kData, kFlagEndStream, 1, GrpcMessage(Request("A"))));
+  FeedAt(1.2, Direction::kReceived, Frame9(kPing, 0, 0, ping1));     // the server read DATA
+  FeedAt(1.3, Direction::kSent, Frame9(kPing, kFlagAck, 0, ping1));  // answered
+  FeedAt(5000.0, Direction::kSent, Frame9(kPing, 0, 0, ping7));      // 5 s of silence
+  FeedAt(5000.4, Direction::kReceived, Frame9(kPing, kFlagAck, 0, ping7));
+  FeedAt(5000.6, Direction::kReceived, Frame9(kPing, 0, 0, Bytes(8, '\x09')));  // neither
+
+  ASSERT_EQ(frames_.size(), 8u);
+  EXPECT_EQ(frames_[3].ping_purpose, PingPurpose::kBdpProbe);
+  EXPECT_EQ(frames_[4].ping_purpose, PingPurpose::kBdpProbe);  // the ACK says what it answers
+  EXPECT_EQ(frames_[5].ping_purpose, PingPurpose::kKeepalive);
+  EXPECT_EQ(frames_[6].ping_purpose, PingPurpose::kKeepalive);
+  EXPECT_EQ(frames_[7].ping_purpose, PingPurpose::kUnknown);
 }
 
 TEST_F(Decoder, AMalformedFrameIsNamedAndStopsOnlyItsDirection) {

@@ -357,6 +357,48 @@ TEST(WireViewAlone, AServerDrainingItsConnectionSendsGoawayAndTheCallInFlightSti
   EXPECT_EQ(client.stdout_text(), "Hello A (1 of 3)\nHello A (2 of 3)\nHello A (3 of 3)\n");
 }
 
+TEST(WireViewAlone, PingsAreToldApartAsBdpProbesAndKeepalives) {
+  ChildProcess server({GREETER_SERVER_BIN, "--listen", "127.0.0.1:0", "--keepalive-time", "1s"});
+  const auto ready = server.ReadStdoutLine(10s);
+  ASSERT_TRUE(ready) << server.stderr_text();
+  const std::string target = ready->substr(ready->rfind(' ') + 1);
+  // The server reads the request, then reads nothing while it waits 1.6 s between replies.
+  const auto run = RunProgram({GREETER_CLIENT_BIN, "--target", target, "--frames=json", "stream",
+                               "A", "--count", "2", "--interval", "1600ms"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  std::multiset<std::string> purposes;  // of the PINGs the server sent
+  std::istringstream lines(run.err);
+  for (std::string line; std::getline(lines, line);) {
+    const json object = json::parse(line, nullptr, false);
+    if (object.is_discarded() || object.value("type", "") != "PING") continue;
+    if (object["dir"] == "received" && object["flags"].empty()) {
+      purposes.insert(object.value("ping_purpose", "unknown"));
+    }
+  }
+  EXPECT_GE(purposes.count("bdp_probe"), 1u) << run.err;  // on reading the request's DATA
+  EXPECT_GE(purposes.count("keepalive"), 1u) << run.err;  // a second later
+  server.Signal(SIGTERM);
+  EXPECT_EQ(server.Wait(10s), 0);
+}
+
+TEST(WireViewAlone, AUnixSocketTargetIsViewedLikeATcpOne) {
+  const std::string path = "/tmp/greeter-wire-test-" + std::to_string(getpid()) + ".sock";
+  ChildProcess server({GREETER_SERVER_BIN, "--listen", "unix:" + path});
+  ASSERT_TRUE(server.ReadStdoutLine(10s)) << server.stderr_text();
+  for (const std::string target : {"unix:" + path, "unix://" + path}) {
+    const auto run = RunProgram({GREETER_CLIENT_BIN, "--target", target, "--frames", "hello", "A"});
+    EXPECT_EQ(run.exit_code, 0) << target << ": " << run.err;
+    EXPECT_EQ(run.out, "Hello A\n");
+    EXPECT_THAT(run.err, ::testing::HasSubstr("greet.HelloReply {message: \"Hello A\"}")) << target;
+    EXPECT_THAT(run.err, ::testing::HasSubstr(":authority localhost,")) << target;
+  }
+  const auto missing = RunProgram(
+      {GREETER_CLIENT_BIN, "--target", "unix:" + path + ".nobody", "--frames", "hello", "A"});
+  EXPECT_EQ(missing.exit_code, 64 + 14) << missing.err;  // UNAVAILABLE, as without the view
+  EXPECT_THAT(missing.err, ::testing::HasSubstr("cannot connect to the target")) << missing.err;
+  server.Signal(SIGTERM);
+  EXPECT_EQ(server.Wait(10s), 0);
+}
 TEST(WireViewAlone, AHundredThousandPaddedRepliesPassWithTheClientsMemoryFlat) {
   ServerLimits limits;
   limits.max_count = 100'000;

@@ -34,6 +34,12 @@ struct GrpcMessage {
   std::string note;  // why it is not decoded, when it is not
 };
 
+// What a PING is for, as far as the frames around it tell (gRPC's PING frames look alike):
+// a BDP probe follows DATA its sender has just read (gRPC measures the connection's bandwidth
+// to size its windows); a keepalive comes after its sender has read nothing for a while. An
+// ACK has the purpose of the PING it answers.
+enum class PingPurpose { kUnknown, kKeepalive, kBdpProbe };
+
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
 
 // One HTTP/2 frame (RFC 9113 section 4.1) of one direction, decoded; or the connection preface.
@@ -59,6 +65,7 @@ struct Frame {
   std::optional<uint32_t> last_stream;                  // GOAWAY
   std::string debug_data;                               // GOAWAY
   std::optional<uint64_t> ping_data;                    // PING
+  PingPurpose ping_purpose = PingPurpose::kUnknown;     // PING
   // Set when this direction's bytes could not be decoded from here on: what went wrong. The
   // decoder then stops decoding this direction (the bytes still pass unchanged).
   std::string problem;

@@ -35,6 +35,31 @@ void FrameDecoder::Stop(Frame& frame, std::string problem) {
   side.pending.shrink_to_fit();
 }
 
+PingPurpose FrameDecoder::PurposeOf(const Frame& ping) {
+  const Direction other =
+      ping.direction == Direction::kSent ? Direction::kReceived : Direction::kSent;
+  if (ping.flags & kFlagAck) {  // answers a PING that went the other way
+    auto& asked = Side(other).pings_unanswered;
+    const auto found = asked.find(*ping.ping_data);
+    if (found == asked.end()) return PingPurpose::kUnknown;
+    const PingPurpose purpose = found->second;
+    asked.erase(found);
+    return purpose;
+  }
+  // What the PING's sender last read is what went the other way.
+  const DirectionState& read = Side(other);
+  PingPurpose purpose = PingPurpose::kUnknown;
+  if (read.last_data_ms >= 0 && ping.t_ms - read.last_data_ms <= kBdpProbeWithinMs) {
+    purpose = PingPurpose::kBdpProbe;
+  } else if (read.last_frame_ms >= 0 && ping.t_ms - read.last_frame_ms >= kKeepaliveAfterMs) {
+    purpose = PingPurpose::kKeepalive;
+  }
+  auto& unanswered = Side(ping.direction).pings_unanswered;
+  if (unanswered.size() >= 8) unanswered.erase(unanswered.begin());  // a peer that never answers
+  unanswered[*ping.ping_data] = purpose;
+  return purpose;
+}
+
 void FrameDecoder::Feed(Direction direction, std::span<const uint8_t> bytes, double t_ms) {
   DirectionState& side = Side(direction);
   if (side.stopped || bytes.empty()) return;
@@ -96,6 +121,8 @@ size_t FrameDecoder::DecodeFrames(Direction direction, std::span<const uint8_t> 
       frame.method = stream->second.method;
     }
     Decode(frame, payload);
+    side.last_frame_ms = t_ms;
+    if (frame.type == kData && frame.length > 0) side.last_data_ms = t_ms;
     sink_(frame);
   }
   return at;
@@ -158,6 +185,7 @@ bool FrameDecoder::Decode(Frame& frame, std::span<const uint8_t> payload) {
         return false;
       }
       frame.ping_data = uint64_t{Read32(payload)} << 32 | Read32(payload.subspan(4));
+      frame.ping_purpose = PurposeOf(frame);
       return true;
     case kGoaway:
       if (frame.length < 8) {

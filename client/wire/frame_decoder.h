@@ -34,6 +34,12 @@ class FrameDecoder {
   // Frames hold at most this much payload before the decoder calls the input malformed (the
   // largest SETTINGS_MAX_FRAME_SIZE RFC 9113 allows).
   static constexpr uint32_t kMaxFrameLength = (1u << 24) - 1;
+  // A PING this soon after DATA reached its sender is a BDP probe; one after its sender has
+  // read nothing for this long, a keepalive. (gRPC probes on the read that brings DATA; a
+  // keepalive interval is a second or more, timed from the sender's last read, which the relay
+  // sees a little earlier than the sender does.)
+  static constexpr double kBdpProbeWithinMs = 50;
+  static constexpr double kKeepaliveAfterMs = 500;
 
  private:
   struct StreamState {
@@ -49,6 +55,10 @@ class FrameDecoder {
     HpackInflater hpack;
     uint32_t continuation_stream = 0;  // a header block goes on in CONTINUATION on this stream
     HeaderRole continuation_role = HeaderRole::kNone;
+    // When the last frame, and the last DATA, went this way (-1: none yet).
+    double last_frame_ms = -1, last_data_ms = -1;
+    // PINGs sent this way and not yet answered, with what they are for (a few at most).
+    std::map<uint64_t, PingPurpose> pings_unanswered;
   };
 
   DirectionState& Side(Direction direction) {
@@ -64,6 +74,7 @@ class FrameDecoder {
   bool DecodeHeaderBlock(Frame& frame, std::span<const uint8_t> fragment, bool first);
   bool DecodeData(Frame& frame, std::span<const uint8_t> payload);
   void EndStreamSide(uint32_t stream, Direction direction);
+  PingPurpose PurposeOf(const Frame& ping);
   void Stop(Frame& frame, std::string problem);
 
   FrameSink sink_;

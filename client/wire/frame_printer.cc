@@ -177,6 +177,15 @@ std::string FrameDetail(const Frame& frame) {
     case kPing:
       add(std::string(frame.flags & kFlagAck ? "answers " : "") +
           "data=" + Hex64(frame.ping_data.value_or(0)));
+      if (frame.ping_purpose == PingPurpose::kBdpProbe) {
+        detail += frame.flags & kFlagAck ? " (the BDP probe)"
+                                         : " (gRPC's BDP probe: timing the answer tells it the "
+                                           "connection's bandwidth, to size its windows)";
+      } else if (frame.ping_purpose == PingPurpose::kKeepalive) {
+        detail += frame.flags & kFlagAck ? " (the keepalive)"
+                                         : " (keepalive: after a quiet while, is the peer "
+                                           "still there?)";
+      }
       break;
     case kWindowUpdate:
       add("increment=" + std::to_string(frame.increment.value_or(0)) +
@@ -287,6 +296,10 @@ std::string FrameJson(const Frame& frame, int connection) {
     }
     case kPing:
       object["ping_data"] = Hex64(frame.ping_data.value_or(0));
+      if (frame.ping_purpose != PingPurpose::kUnknown) {
+        object["ping_purpose"] =
+            frame.ping_purpose == PingPurpose::kBdpProbe ? "bdp_probe" : "keepalive";
+      }
       break;
     case kWindowUpdate:
       object["increment"] = frame.increment.value_or(0);

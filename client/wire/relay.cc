@@ -12,23 +12,36 @@ namespace greeter::wire {
 
 namespace {
 
+// Where the relay connects: HOST:PORT, or a unix socket's path (gRPC's `unix:PATH`,
+// `unix:///PATH` and `unix-abstract:NAME` forms; the name gets its leading NUL here).
 struct TargetParts {
   std::string authority, host, port;
+  std::optional<std::string> unix_path;
 };
 
 TargetParts SplitTarget(const std::string& target) {
+  if (target.starts_with("unix-abstract:")) {
+    return {"localhost", "localhost", "", std::string(1, '\0') + target.substr(14)};
+  }
+  if (target.starts_with("unix:")) {
+    std::string path = target.substr(5);
+    if (path.starts_with("//")) path = path.substr(2);  // unix:///abs/path
+    if (path.empty()) throw std::runtime_error("--frames: the unix target names no path");
+    return {"localhost", "localhost", "", std::move(path)};  // gRPC's :authority for unix
+  }
   constexpr std::string_view kDnsScheme = "dns:///";
   const std::string authority =
       target.starts_with(kDnsScheme) ? target.substr(kDnsScheme.size()) : target;
   const auto colon = authority.rfind(':');
-  if (colon == std::string::npos || authority.starts_with("unix:")) {
-    throw std::runtime_error("--frames: the target must be HOST:PORT, got " + authority);
+  if (colon == std::string::npos) {
+    throw std::runtime_error("--frames: the target must be HOST:PORT or unix:PATH, got " +
+                             authority);
   }
   std::string host = authority.substr(0, colon);
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
     host = host.substr(1, host.size() - 2);
   }
-  return {authority, host, authority.substr(colon + 1)};
+  return {authority, host, authority.substr(colon + 1), std::nullopt};
 }
 
 }  // namespace
@@ -70,27 +83,47 @@ class WireRelay::Connection : public std::enable_shared_from_this<Connection> {
            (!received_.done && to_target_.is_open() && to_target_.available(ignored) > 0);
   }
 
-  void Start(const std::string& host, const std::string& port, const std::string& target) {
-    observer_.OnConnectionOpened(number_, target);
+  void Start(const TargetParts& target, const std::string& named) {
+    observer_.OnConnectionOpened(number_, named);
     // Nothing is read from gRPC until the target is connected: its bytes wait in the kernel.
+    if (target.unix_path) {
+      to_target_.async_connect(
+          asio::local::stream_protocol::endpoint(*target.unix_path),
+          [self = shared_from_this()](const asio::error_code& error) { self->Connected(error); });
+      return;
+    }
     resolver_.async_resolve(
-        host, port,
+        target.host, target.port,
         [self = shared_from_this()](const asio::error_code& error,
                                     const asio::ip::tcp::resolver::results_type& endpoints) {
           if (error) return self->Close("cannot resolve the target: " + error.message());
-          asio::async_connect(
-              self->to_target_, endpoints,
-              [self](const asio::error_code& connect_error, const auto&) {
-                if (connect_error) {
-                  return self->Close("cannot connect to the target: " + connect_error.message());
-                }
-                self->to_target_.set_option(asio::ip::tcp::no_delay(true));
-                self->Handshake();
-              });
+          self->ConnectToFirst(endpoints, endpoints.begin());
         });
   }
 
  private:
+  // The resolved addresses in turn, as asio::async_connect would (it cannot take a socket of
+  // the generic protocol).
+  void ConnectToFirst(const asio::ip::tcp::resolver::results_type& endpoints,
+                      asio::ip::tcp::resolver::results_type::const_iterator next) {
+    to_target_.async_connect(next->endpoint(),
+                             [self = shared_from_this(), endpoints, next](asio::error_code error) {
+                               if (error && std::next(next) != endpoints.end()) {
+                                 asio::error_code ignored;
+                                 self->to_target_.close(ignored);
+                                 return self->ConnectToFirst(endpoints, std::next(next));
+                               }
+                               if (!error)
+                                 self->to_target_.set_option(asio::ip::tcp::no_delay(true), error);
+                               self->Connected(error);
+                             });
+  }
+
+  void Connected(const asio::error_code& error) {
+    if (error) return Close("cannot connect to the target: " + error.message());
+    Handshake();
+  }
+
   struct Pipe {
     Direction direction;
     std::array<uint8_t, kReadBufferBytes> buffer = {};
@@ -163,8 +196,11 @@ class WireRelay::Connection : public std::enable_shared_from_this<Connection> {
     }
     pipe.done = true;
     asio::error_code ignored;
-    (pipe.direction == Direction::kSent ? to_target_ : from_grpc_)
-        .shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+    if (pipe.direction == Direction::kSent) {
+      to_target_.shutdown(asio::socket_base::shutdown_send, ignored);
+    } else {
+      from_grpc_.shutdown(asio::socket_base::shutdown_send, ignored);
+    }
     if (sent_.done && received_.done) Close("");
   }
 
@@ -177,8 +213,9 @@ class WireRelay::Connection : public std::enable_shared_from_this<Connection> {
     observer_.OnConnectionClosed(number_, Elapsed(), why);
   }
 
-  asio::ip::tcp::socket from_grpc_, to_target_;
-  std::optional<asio::ssl::stream<asio::ip::tcp::socket&>> tls_;  // over to_target_
+  asio::ip::tcp::socket from_grpc_;
+  asio::generic::stream_protocol::socket to_target_;  // TCP or a unix socket
+  std::optional<asio::ssl::stream<asio::generic::stream_protocol::socket&>> tls_;  // over it
   asio::ip::tcp::resolver resolver_;
   const int number_;
   WireObserver& observer_;
@@ -196,6 +233,7 @@ WireRelay::WireRelay(const std::string& target, std::optional<UpstreamTls> tls,
   authority_ = std::move(parts.authority);
   host_ = std::move(parts.host);
   port_ = std::move(parts.port);
+  unix_path_ = std::move(parts.unix_path);
   if (tls) {
     tls_.emplace(asio::ssl::context::tls_client);
     tls_->set_verify_mode(asio::ssl::verify_peer);
@@ -275,7 +313,7 @@ void WireRelay::Accept() {
                                                      tls_ ? &*tls_ : nullptr, tls_name_);
       std::erase_if(live_, [](const auto& weak) { return weak.expired(); });
       live_.push_back(connection);
-      connection->Start(host_, port_, target_);
+      connection->Start({authority_, host_, port_, unix_path_}, target_);
     }
     Accept();
   });

@@ -35,7 +35,8 @@ struct UpstreamTls {
 // instead of growing a queue.
 class WireRelay {
  public:
-  // Listens at once; `target` is HOST:PORT (also "dns:///HOST:PORT", "[v6]:PORT"). Throws
+  // Listens at once; `target` is HOST:PORT (also "dns:///HOST:PORT", "[v6]:PORT") or a unix
+  // socket (`unix:PATH`, `unix:///PATH`, `unix-abstract:NAME`). Throws
   // std::runtime_error when it cannot listen or cannot read the target.
   WireRelay(const std::string& target, std::optional<UpstreamTls> tls, WireObserver& observer);
   ~WireRelay();  // closes every connection and stops the relay's thread
@@ -44,7 +45,8 @@ class WireRelay {
 
   // Where gRPC connects: "127.0.0.1:PORT".
   const std::string& address() const { return address_; }
-  // The target without a "dns:///" scheme: HOST:PORT, as :authority names it.
+  // The target without a "dns:///" scheme: HOST:PORT, as :authority names it ("localhost" for
+  // a unix socket, as gRPC has it).
   const std::string& authority() const { return authority_; }
   // Returns once every byte that reached the relay before the call (from either side) has been
   // passed on and decoded and `settled` (asked on the relay's thread) holds, or after
@@ -60,8 +62,10 @@ class WireRelay {
 
   std::vector<std::weak_ptr<Connection>> live_;  // on the relay's thread
 
-  std::string target_, authority_, host_, port_;
-  std::string tls_name_;  // the name the target's certificate must hold
+  std::string target_, authority_;
+  std::string host_, port_;               // a TCP target...
+  std::optional<std::string> unix_path_;  // ...or a unix socket's
+  std::string tls_name_;                  // the name the target's certificate must hold
   std::string address_;
   WireObserver& observer_;
   asio::io_context io_;
