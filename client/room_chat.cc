@@ -12,6 +12,7 @@ namespace {
 constexpr size_t kMostPendingTexts = 1000;  // said while away; more wait (Send) or are refused
 constexpr std::chrono::milliseconds kFirstRetryWait{100};
 constexpr std::chrono::milliseconds kLongestRetryWait{5000};
+constexpr std::chrono::milliseconds kLongestHeldSeatRetryWait{1000};  // one join script a second
 
 // What a rejoin's WELCOME says, for people.
 std::string RejoinNote(const greet::HelloReply& welcome) {
@@ -187,29 +188,47 @@ void RoomChat::Cancel() {
 }
 
 void RoomChat::OnCallDone(const grpc::Status& status) {
-  bool rejoin = false;
+  bool rejoin = false, seat_held = false, tell_seat_held = false;
   {
     std::lock_guard lock(mutex_);
     // A lost connection or a server going away (which may cancel what its drain did not end);
-    // not the user's own end (a cancel, or a half-close the server answered), nor a refusal.
+    // not the user's own end (a cancel, or a half-close the server answered), nor a refusal
+    // (but a rejoin's ALREADY_EXISTS is its old seat, held for a killed server: class comment).
     const auto code = status.error_code();
-    rejoin = (code == grpc::StatusCode::UNAVAILABLE || code == grpc::StatusCode::CANCELLED) &&
-             !cancelled_ && !close_sent_;
+    const bool lost = code == grpc::StatusCode::UNAVAILABLE || code == grpc::StatusCode::CANCELLED;
+    seat_held = code == grpc::StatusCode::ALREADY_EXISTS && failed_rejoins_ > 0 &&
+                std::chrono::steady_clock::now() - lost_at_ < kHeldSeatWait;
+    rejoin = (lost || seat_held) && !cancelled_ && !close_sent_;
+    if (seat_held) {
+      tell_seat_held = !told_seat_held_;
+      told_seat_held_ = true;
+    }
     if (rejoin) {
+      if (failed_rejoins_ == 0) {
+        lost_at_ = std::chrono::steady_clock::now();
+        told_seat_held_ = false;
+      }
       waiting_to_rejoin_ = true;
       welcomed_ = false;
       // The first retry at once; then, while the joins fail (a server still shutting down is
       // still connected), each waits twice as long, up to kLongestRetryWait.
       retry_wait_ = failed_rejoins_++ == 0
                         ? std::chrono::milliseconds(0)
-                        : std::min(kLongestRetryWait, std::max(kFirstRetryWait, retry_wait_ * 2));
+                        : std::min(seat_held ? kLongestHeldSeatRetryWait : kLongestRetryWait,
+                                   std::max(kFirstRetryWait, retry_wait_ * 2));
     }
   }
   if (!rejoin) {
     Finish(status);
     return;
   }
-  Note("lost the room (" + StatusText(status) + "); rejoining " + room_ + " ...");
+  if (tell_seat_held) {
+    Note(room_ +
+         " still holds your old seat (its server stopped answering; the seat goes when "
+         "that server's presence expires); retrying ...");
+  } else if (!seat_held) {
+    Note("lost the room (" + StatusText(status) + "); rejoining " + room_ + " ...");
+  }
   // Waiting for the channel blocks: not on gRPC's thread.
   std::thread([self = shared_from_this(), status] { self->Rejoin(status); }).detach();
 }

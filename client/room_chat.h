@@ -23,11 +23,15 @@ namespace greeter {
 // waits for the channel to connect again (at most kReconnectWait; retries back off from 100 ms
 // to 5 s while joins fail), rejoins with resume_after set to the last room_sequence it
 // delivered, and says what was replayed, what was lost, or that the room's history was lost.
+// A rejoin refused ALREADY_EXISTS meets its own old seat, held for a server that was killed
+// until that server's presence expires: it is retried for kHeldSeatWait after the loss.
 // Every text goes through one queue (pending_) that only a welcomed call takes from, so texts
 // said while it rejoins, or not yet taken when a call died, are sent once it is back.
 class RoomChat : public std::enable_shared_from_this<RoomChat> {
  public:
   static constexpr auto kReconnectWait = std::chrono::seconds(30);
+  // Long enough for the default presence expiry (10 s) and the sweep after it (2.5 s).
+  static constexpr auto kHeldSeatWait = std::chrono::seconds(30);
 
   struct Handlers {
     std::function<void(const greet::HelloReply& event)> on_event;
@@ -86,6 +90,8 @@ class RoomChat : public std::enable_shared_from_this<RoomChat> {
   std::optional<uint32_t> last_sequence_;  // of the events delivered
   uint64_t epoch_ = 0;
   int failed_rejoins_ = 0;  // losses since the last WELCOME: a WELCOME after one is a rejoin
+  std::chrono::steady_clock::time_point lost_at_;  // the first of those losses
+  bool told_seat_held_ = false;                    // since then
   std::chrono::milliseconds retry_wait_{0};
 };
 

@@ -342,6 +342,46 @@ TEST_P(ClientFailover, AChatWhoseServerDiesRejoinsOnTheOtherTargetMissingNothing
   EXPECT_EQ(bob.Wait(10s), 0) << bob.stderr_text();
 }
 
+// A killed server says nothing: the member's seat stays in Redis until its presence expires, and
+// the client, whose rejoin meets its own name, waits that out instead of giving up.
+TEST_F(RoomsAcrossInstances, AChatWhoseServerIsKilledRejoinsOnTheOtherOnceItsOldSeatExpires) {
+  auto survivor = NewServer({}, 500ms);
+  ChildProcess doomed({GREETER_SERVER_BIN, "--listen", "127.0.0.1:0", "--quiet", "--rooms",
+                       redis_.address(), "--room-presence-expiry", "500ms"});
+  const auto ready = doomed.ReadStdoutLine(10s);
+  ASSERT_TRUE(ready) << doomed.stderr_text();
+  const std::string prefix = "greeter-server listening on ";
+  ASSERT_EQ(ready->rfind(prefix, 0), 0u) << *ready;
+  auto doomed_channel =
+      grpc::CreateChannel(ready->substr(prefix.size()), grpc::InsecureChannelCredentials());
+  ASSERT_TRUE(WaitUntilServing(doomed_channel, "greet.Greeter.rooms", 10s));
+  // pick_first: the doomed server is first, so Bob is on it.
+  ChildProcess bob({GREETER_CLIENT_BIN, "--target",
+                    "ipv4:" + ready->substr(prefix.size()) + "," + survivor->target(), "chat",
+                    "Bob", "--room", "lobby"});
+  auto line = bob.ReadStdoutLine(10s);
+  ASSERT_TRUE(line && line->find("welcome to lobby") != std::string::npos) << line.value_or("");
+  auto stub = survivor->NewStub();
+  Member carol(*stub, "Carol", "lobby");
+  EXPECT_EQ(Names(carol.WaitFor(greet::WELCOME, "Carol")), std::vector<std::string>{"Bob"});
+
+  doomed.Signal(SIGKILL);
+  carol.WaitFor(greet::LEFT, "Bob");
+  carol.Say("said while Bob was away");
+  do {
+    line = bob.ReadStdoutLine(20s);
+  } while (line && line->find("rejoined lobby") == std::string::npos);
+  ASSERT_TRUE(line) << bob.stdout_text() << bob.stderr_text();
+  const std::string shown = bob.stdout_text();
+  EXPECT_NE(shown.find("still holds your old seat"), std::string::npos) << shown;
+  EXPECT_NE(shown.find("Carol: said while Bob was away"), std::string::npos) << shown;
+  EXPECT_EQ(shown.find("history is lost"), std::string::npos) << shown;
+  carol.WaitFor(greet::JOINED, "Bob");
+  bob.CloseStdin();
+  EXPECT_EQ(bob.Wait(10s), 0) << bob.stderr_text();
+  doomed.Wait(5s);
+}
+
 INSTANTIATE_TEST_SUITE_P(Policies, ClientFailover, ::testing::Values("pick_first", "round_robin"));
 
 }  // namespace
