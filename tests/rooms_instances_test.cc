@@ -91,6 +91,33 @@ class RoomsAcrossInstances : public ::testing::Test {
                                         int port = 0) {
     return std::make_unique<TestServer>(limits, OnRedis(presence_expiry), port);
   }
+  // A greeter-server process on this Redis, for a test that must SIGKILL it.
+  std::vector<std::string> ServerProcessArguments(const std::string& presence_expiry) const {
+    return {GREETER_SERVER_BIN,
+            "--listen",
+            "127.0.0.1:0",
+            "--quiet",
+            "--rooms",
+            redis_.address(),
+            "--room-presence-expiry",
+            presence_expiry};
+  }
+  // Its address once its rooms serve, or empty (the test has failed) if they did not in time.
+  static std::string WaitUntilRoomsServe(ChildProcess& server) {
+    const auto ready = server.ReadStdoutLine(10s);
+    const std::string prefix = "greeter-server listening on ";
+    if (!ready || ready->rfind(prefix, 0) != 0) {
+      ADD_FAILURE() << ready.value_or("no ready line") << server.stderr_text();
+      return {};
+    }
+    const std::string target = ready->substr(prefix.size());
+    if (!WaitUntilServing(grpc::CreateChannel(target, grpc::InsecureChannelCredentials()),
+                          "greet.Greeter.rooms", 10s)) {
+      ADD_FAILURE() << "the rooms of " << target << " did not serve within 10 s";
+      return {};
+    }
+    return target;
+  }
   std::string Unreachable() const {
     return "the room service (redis at " + redis_.address() + ") is unreachable";
   }
@@ -174,16 +201,11 @@ TEST_F(RoomsAcrossInstances, NamesAndLimitsHoldAcrossThreeServers) {
 TEST_F(RoomsAcrossInstances, AServerKilledWithSigkillItsMembersLeaveWithinThePresenceExpiry) {
   auto survivor = NewServer({}, 500ms);  // sweeps every 125 ms
   auto stub = survivor->NewStub();
-  ChildProcess doomed({GREETER_SERVER_BIN, "--listen", "127.0.0.1:0", "--quiet", "--rooms",
-                       redis_.address(), "--room-presence-expiry", "500ms"});
-  const auto ready = doomed.ReadStdoutLine(10s);
-  ASSERT_TRUE(ready) << doomed.stderr_text();
-  const std::string prefix = "greeter-server listening on ";
-  ASSERT_EQ(ready->rfind(prefix, 0), 0u) << *ready;
-  auto channel =
-      grpc::CreateChannel(ready->substr(prefix.size()), grpc::InsecureChannelCredentials());
-  ASSERT_TRUE(WaitUntilServing(channel, "greet.Greeter.rooms", 10s));
-  auto doomed_stub = greet::Greeter::NewStub(channel);
+  ChildProcess doomed(ServerProcessArguments("500ms"));
+  const auto doomed_target = WaitUntilRoomsServe(doomed);
+  ASSERT_FALSE(doomed_target.empty());
+  auto doomed_stub = greet::Greeter::NewStub(
+      grpc::CreateChannel(doomed_target, grpc::InsecureChannelCredentials()));
 
   Member alice(*stub, "Alice", "lobby");
   alice.WaitFor(greet::WELCOME, "Alice");
@@ -346,19 +368,13 @@ TEST_P(ClientFailover, AChatWhoseServerDiesRejoinsOnTheOtherTargetMissingNothing
 // the client, whose rejoin meets its own name, waits that out instead of giving up.
 TEST_F(RoomsAcrossInstances, AChatWhoseServerIsKilledRejoinsOnTheOtherOnceItsOldSeatExpires) {
   auto survivor = NewServer({}, 500ms);
-  ChildProcess doomed({GREETER_SERVER_BIN, "--listen", "127.0.0.1:0", "--quiet", "--rooms",
-                       redis_.address(), "--room-presence-expiry", "500ms"});
-  const auto ready = doomed.ReadStdoutLine(10s);
-  ASSERT_TRUE(ready) << doomed.stderr_text();
-  const std::string prefix = "greeter-server listening on ";
-  ASSERT_EQ(ready->rfind(prefix, 0), 0u) << *ready;
-  auto doomed_channel =
-      grpc::CreateChannel(ready->substr(prefix.size()), grpc::InsecureChannelCredentials());
-  ASSERT_TRUE(WaitUntilServing(doomed_channel, "greet.Greeter.rooms", 10s));
+  ChildProcess doomed(ServerProcessArguments("500ms"));
+  const auto doomed_target = WaitUntilRoomsServe(doomed);
+  ASSERT_FALSE(doomed_target.empty());
   // pick_first: the doomed server is first, so Bob is on it.
   ChildProcess bob({GREETER_CLIENT_BIN, "--target",
-                    "ipv4:" + ready->substr(prefix.size()) + "," + survivor->target(), "chat",
-                    "Bob", "--room", "lobby"});
+                    "ipv4:" + doomed_target + "," + survivor->target(), "chat", "Bob", "--room",
+                    "lobby"});
   auto line = bob.ReadStdoutLine(10s);
   ASSERT_TRUE(line && line->find("welcome to lobby") != std::string::npos) << line.value_or("");
   auto stub = survivor->NewStub();

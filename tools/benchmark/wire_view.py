@@ -1,4 +1,4 @@
-"""tools/bench --wire-view: what greeter-client's frame view costs. A server stream of 10,000
+"""tools/bench --wire-view: what greeter-client's frame view costs. A server stream of 50,000
 replies, timed end to end through the real binary, with the view off (no relay exists then),
 on as text and on as JSON (each into a file), in interleaved rounds; the median of each."""
 
@@ -8,7 +8,7 @@ import subprocess
 import tempfile
 import time
 
-REPLIES = 10_000
+REPLIES = 50_000
 ROUNDS = 5
 VARIANTS = (("off", ()), ("text", ("--frames",)), ("json", ("--frames=json",)))
 
@@ -43,7 +43,7 @@ def measure(client, target):
 
 def markdown(figures, machine):
     off = figures["off"]["replies_per_second"]
-    lines = ["# greeter-client's frame view: a server stream of 10,000 replies", "",
+    lines = ["# greeter-client's frame view: a server stream of 50,000 replies", "",
              f"Machine: {machine}", "",
              f"End to end through the binary, median of {ROUNDS} interleaved rounds; the view's "
              "output into a file.", "",
