@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <functional>
@@ -60,6 +61,10 @@ class Member {
       for (; seen < events_.size(); ++seen) {
         if (match(events_[seen])) return events_[seen];
       }
+      if (status_) {  // nothing more will come
+        ADD_FAILURE() << "no such event: the call ended " << StatusText();
+        return {};
+      }
       if (changed_.wait_until(lock, deadline) == std::cv_status::timeout) {
         ADD_FAILURE() << "no such event within " << timeout.count() << "ms";
         return {};
@@ -82,8 +87,26 @@ class Member {
   }
   void WaitForMessageCount(size_t count) {
     std::unique_lock lock(mutex_);
-    const bool arrived = changed_.wait_for(lock, 30s, [&] { return messages_ >= count; });
-    EXPECT_TRUE(arrived) << "got " << messages_ << " of " << count << " messages";
+    const bool arrived = changed_.wait_for(lock, 30s, [&] {
+      return messages_ >= count || status_.has_value();
+    }) && messages_ >= count;
+    EXPECT_TRUE(arrived) << "got " << messages_ << " of " << count << " messages"
+                         << (status_ ? "; the call ended " + StatusText() : "");
+  }
+  // Waits for this member's WELCOME or the end of its call: nothing once welcomed, else the
+  // status its call ended with (a join a closing connection cut: a test may join again).
+  std::optional<grpc::Status> WaitForWelcomeOrEnd(std::chrono::milliseconds timeout = 10s) {
+    std::unique_lock lock(mutex_);
+    const auto welcomed = [&] {
+      return std::any_of(events_.begin(), events_.end(),
+                         [](const auto& e) { return e.event() == greet::WELCOME; });
+    };
+    if (!changed_.wait_for(lock, timeout, [&] { return welcomed() || status_.has_value(); })) {
+      ADD_FAILURE() << "neither a WELCOME nor the call's end within " << timeout.count() << "ms";
+      return grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED, "no WELCOME");
+    }
+    if (welcomed()) return std::nullopt;
+    return status_;
   }
   grpc::Status WaitForStatus(std::chrono::milliseconds timeout = 10s) {
     std::unique_lock lock(mutex_);
@@ -95,6 +118,9 @@ class Member {
   }
 
  private:
+  std::string StatusText() const {  // mutex held, status_ set
+    return std::to_string(status_->error_code()) + ": " + status_->error_message();
+  }
   std::vector<greet::HelloReply> Messages() const {  // mutex held
     std::vector<greet::HelloReply> messages;
     for (const auto& e : events_) {
