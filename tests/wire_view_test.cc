@@ -13,6 +13,7 @@
 
 #include "tests/support/child_process.h"
 #include "tests/support/test_server.h"
+#include "tests/support/unused_port.h"
 
 namespace greeter::testing {
 namespace {
@@ -399,6 +400,23 @@ TEST(WireViewAlone, AUnixSocketTargetIsViewedLikeATcpOne) {
   server.Signal(SIGTERM);
   EXPECT_EQ(server.Wait(10s), 0);
 }
+// gRPC's own address lists (ipv4:A,B): the relay connects to the first that answers, and the
+// server sees the :authority gRPC would send without it, the whole list.
+TEST(WireViewAlone, AnIpv4AddressListTargetIsViewedConnectingToTheFirstThatAnswers) {
+  TestServer server;
+  const std::string target =
+      "ipv4:127.0.0.1:" + std::to_string(UnusedPort()) + "," + server.target();
+  const auto run = RunProgram({GREETER_CLIENT_BIN, "--target", target, "--frames", "hello", "A"});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.out, "Hello A\n");
+  EXPECT_THAT(run.err, ::testing::HasSubstr(":authority " + target.substr(5) + ","));
+  const auto refused =
+      RunProgram({GREETER_CLIENT_BIN, "--target", "ipv4:localhost:1", "--frames", "hello", "A"});
+  EXPECT_EQ(refused.exit_code, 2) << refused.err;
+  EXPECT_THAT(refused.err, ::testing::HasSubstr("--frames: localhost:1 in the target is not an "
+                                                "IP address and port"));
+}
+
 TEST(WireViewAlone, AHundredThousandPaddedRepliesPassWithTheClientsMemoryFlat) {
   ServerLimits limits;
   limits.max_count = 100'000;

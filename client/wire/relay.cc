@@ -12,14 +12,52 @@ namespace greeter::wire {
 
 namespace {
 
-// Where the relay connects: HOST:PORT, or a unix socket's path (gRPC's `unix:PATH`,
+// Where the relay connects: HOST:PORT (resolved), gRPC's address lists (`ipv4:A:P,B:Q`,
+// `ipv6:[A]:P,...`: tried in turn), or a unix socket's path (gRPC's `unix:PATH`,
 // `unix:///PATH` and `unix-abstract:NAME` forms; the name gets its leading NUL here).
 struct TargetParts {
   std::string authority, host, port;
   std::optional<std::string> unix_path;
+  std::vector<asio::ip::tcp::endpoint> addresses;
 };
 
+std::pair<std::string, std::string> SplitHostPort(const std::string& authority) {
+  const auto colon = authority.rfind(':');
+  if (colon == std::string::npos) return {authority, ""};
+  std::string host = authority.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  return {host, authority.substr(colon + 1)};
+}
+
+// gRPC's :authority for an address list is the list itself, as written.
+TargetParts AddressList(const std::string& list) {
+  TargetParts parts{list, "", "", std::nullopt, {}};
+  for (size_t start = 0; start <= list.size();) {
+    const auto comma = std::min(list.find(',', start), list.size());
+    const std::string address = list.substr(start, comma - start);
+    const auto [host, port] = SplitHostPort(address);
+    asio::error_code error;
+    const auto ip = asio::ip::make_address(host, error);
+    const bool port_ok = !port.empty() && port.size() <= 5 &&
+                         port.find_first_not_of("0123456789") == std::string::npos &&
+                         std::stoi(port) <= 65535;
+    if (error || !port_ok) {
+      throw std::runtime_error("--frames: " + address +
+                               " in the target is not an IP address and port");
+    }
+    parts.addresses.emplace_back(ip, static_cast<uint16_t>(std::stoi(port)));
+    if (parts.host.empty()) parts.host = host;  // the TLS name, as gRPC's first address
+    start = comma + 1;
+  }
+  return parts;
+}
+
 TargetParts SplitTarget(const std::string& target) {
+  if (target.starts_with("ipv4:") || target.starts_with("ipv6:")) {
+    return AddressList(target.substr(5));
+  }
   if (target.starts_with("unix-abstract:")) {
     return {"localhost", "localhost", "", std::string(1, '\0') + target.substr(14)};
   }
@@ -32,16 +70,13 @@ TargetParts SplitTarget(const std::string& target) {
   constexpr std::string_view kDnsScheme = "dns:///";
   const std::string authority =
       target.starts_with(kDnsScheme) ? target.substr(kDnsScheme.size()) : target;
-  const auto colon = authority.rfind(':');
-  if (colon == std::string::npos) {
-    throw std::runtime_error("--frames: the target must be HOST:PORT or unix:PATH, got " +
-                             authority);
+  auto [host, port] = SplitHostPort(authority);
+  if (port.empty()) {
+    throw std::runtime_error(
+        "--frames: the target must be HOST:PORT, ipv4:ADDRESS:PORT[,...] or unix:PATH, got " +
+        authority);
   }
-  std::string host = authority.substr(0, colon);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
-    host = host.substr(1, host.size() - 2);
-  }
-  return {authority, host, authority.substr(colon + 1), std::nullopt};
+  return {authority, std::move(host), std::move(port), std::nullopt, {}};
 }
 
 }  // namespace
@@ -92,26 +127,30 @@ class WireRelay::Connection : public std::enable_shared_from_this<Connection> {
           [self = shared_from_this()](const asio::error_code& error) { self->Connected(error); });
       return;
     }
+    if (!target.addresses.empty()) {
+      candidates_ = target.addresses;
+      return ConnectToFirst(0);
+    }
     resolver_.async_resolve(
         target.host, target.port,
         [self = shared_from_this()](const asio::error_code& error,
                                     const asio::ip::tcp::resolver::results_type& endpoints) {
           if (error) return self->Close("cannot resolve the target: " + error.message());
-          self->ConnectToFirst(endpoints, endpoints.begin());
+          for (const auto& entry : endpoints) self->candidates_.push_back(entry.endpoint());
+          self->ConnectToFirst(0);
         });
   }
 
  private:
-  // The resolved addresses in turn, as asio::async_connect would (it cannot take a socket of
+  // The candidate addresses in turn, as asio::async_connect would (it cannot take a socket of
   // the generic protocol).
-  void ConnectToFirst(const asio::ip::tcp::resolver::results_type& endpoints,
-                      asio::ip::tcp::resolver::results_type::const_iterator next) {
-    to_target_.async_connect(next->endpoint(),
-                             [self = shared_from_this(), endpoints, next](asio::error_code error) {
-                               if (error && std::next(next) != endpoints.end()) {
+  void ConnectToFirst(size_t next) {
+    to_target_.async_connect(candidates_[next],
+                             [self = shared_from_this(), next](asio::error_code error) {
+                               if (error && next + 1 < self->candidates_.size()) {
                                  asio::error_code ignored;
                                  self->to_target_.close(ignored);
-                                 return self->ConnectToFirst(endpoints, std::next(next));
+                                 return self->ConnectToFirst(next + 1);
                                }
                                if (!error)
                                  self->to_target_.set_option(asio::ip::tcp::no_delay(true), error);
@@ -217,6 +256,7 @@ class WireRelay::Connection : public std::enable_shared_from_this<Connection> {
   asio::generic::stream_protocol::socket to_target_;  // TCP or a unix socket
   std::optional<asio::ssl::stream<asio::generic::stream_protocol::socket&>> tls_;  // over it
   asio::ip::tcp::resolver resolver_;
+  std::vector<asio::ip::tcp::endpoint> candidates_;  // where to connect, in order
   const int number_;
   WireObserver& observer_;
   const std::chrono::steady_clock::time_point opened_;
@@ -234,6 +274,7 @@ WireRelay::WireRelay(const std::string& target, std::optional<UpstreamTls> tls,
   host_ = std::move(parts.host);
   port_ = std::move(parts.port);
   unix_path_ = std::move(parts.unix_path);
+  addresses_ = std::move(parts.addresses);
   if (tls) {
     tls_.emplace(asio::ssl::context::tls_client);
     tls_->set_verify_mode(asio::ssl::verify_peer);
@@ -313,7 +354,7 @@ void WireRelay::Accept() {
                                                      tls_ ? &*tls_ : nullptr, tls_name_);
       std::erase_if(live_, [](const auto& weak) { return weak.expired(); });
       live_.push_back(connection);
-      connection->Start({authority_, host_, port_, unix_path_}, target_);
+      connection->Start({authority_, host_, port_, unix_path_, addresses_}, target_);
     }
     Accept();
   });

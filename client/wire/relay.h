@@ -63,9 +63,10 @@ class WireRelay {
   std::vector<std::weak_ptr<Connection>> live_;  // on the relay's thread
 
   std::string target_, authority_;
-  std::string host_, port_;               // a TCP target...
-  std::optional<std::string> unix_path_;  // ...or a unix socket's
-  std::string tls_name_;                  // the name the target's certificate must hold
+  std::string host_, port_;                         // a TCP target...
+  std::optional<std::string> unix_path_;            // ...or a unix socket's
+  std::vector<asio::ip::tcp::endpoint> addresses_;  // ...or gRPC's list of addresses
+  std::string tls_name_;                            // the name the target's certificate must hold
   std::string address_;
   WireObserver& observer_;
   asio::io_context io_;
