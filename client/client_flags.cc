@@ -103,6 +103,12 @@ SettingsOrError SettingsFrom(const ClientFlags& flags) {
     result.error = "--lb-policy " + flags.lb_policy + ": use pick_first or round_robin";
     return result;
   }
+  if (flags.lb_policy == "round_robin" && !flags.frames.empty()) {
+    result.error =
+        "--lb-policy round_robin: does not apply with --frames (the wire view makes one "
+        "connection, to the first address that answers)";
+    return result;
+  }
   if (!flags.deadline.empty()) {
     settings.deadline = ParseDuration(flags.deadline);
     if (!settings.deadline) {

@@ -196,7 +196,9 @@ void RoomChat::OnCallDone(const grpc::Status& status) {
     // (but a rejoin's ALREADY_EXISTS is its old seat, held for a killed server: class comment).
     const auto code = status.error_code();
     const bool lost = code == grpc::StatusCode::UNAVAILABLE || code == grpc::StatusCode::CANCELLED;
+    // Only a chat that was once welcomed (it has a last sequence) had a seat to wait out.
     seat_held = code == grpc::StatusCode::ALREADY_EXISTS && failed_rejoins_ > 0 &&
+                last_sequence_.has_value() &&
                 std::chrono::steady_clock::now() - lost_at_ < kHeldSeatWait;
     rejoin = (lost || seat_held) && !cancelled_ && !close_sent_;
     if (seat_held) {

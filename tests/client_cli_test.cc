@@ -49,6 +49,11 @@ TEST_F(ClientCli, AnLbPolicyOtherThanPickFirstOrRoundRobinExitsTwoNamingBoth) {
   EXPECT_NE(refused.err.find("--lb-policy grpclb: use pick_first or round_robin"),
             std::string::npos)
       << refused.err;
+  const auto viewed = Client({"--lb-policy", "round_robin", "--frames", "hello", "A"});
+  EXPECT_EQ(viewed.exit_code, 2) << viewed.err;
+  EXPECT_NE(viewed.err.find("--lb-policy round_robin: does not apply with --frames"),
+            std::string::npos)
+      << viewed.err;
   const auto spread = Client({"--lb-policy", "round_robin", "hello", "A"});
   EXPECT_EQ(spread.exit_code, 0) << spread.err;
   EXPECT_EQ(spread.out, "Hello A\n");

@@ -604,6 +604,24 @@ TEST(RoomChatRejoin, TextsSaidWhileTheClientWasAwayAreShownOnceWhenItRejoins) {
   }
 }
 
+// A chat never welcomed has no seat of its own to wait out: a name someone else holds ends it
+// at once, even when its first join was lost (the server was not up yet).
+TEST(RoomChatRejoin, ANameTakenWhenTheFirstJoinWasLostEndsTheChatAtOnce) {
+  const int port = UnusedPort();
+  ChildProcess bob({GREETER_CLIENT_BIN, "--target", "127.0.0.1:" + std::to_string(port), "chat",
+                    "Bob", "--room", "lobby"});
+  auto line = bob.ReadStdoutLine(10s);
+  ASSERT_TRUE(line && line->find("rejoining lobby") != std::string::npos) << line.value_or("");
+  TestServer server({}, port);
+  auto stub = server.NewStub();
+  Member other_bob(*stub, "Bob", "lobby");
+  other_bob.WaitFor(greet::WELCOME, "Bob");
+  const auto started = std::chrono::steady_clock::now();
+  EXPECT_EQ(bob.Wait(20s), 64 + grpc::StatusCode::ALREADY_EXISTS) << bob.stdout_text();
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 10s);  // not the 30 s of a held seat
+  EXPECT_EQ(bob.stdout_text().find("old seat"), std::string::npos) << bob.stdout_text();
+}
+
 TEST(Rooms, ServerShutdownEndsEveryMemberWithUnavailableWithoutWaitingOutTheDrain) {
   TestServer server;
   auto stub = server.NewStub();

@@ -397,6 +397,11 @@ TEST(WireViewAlone, AUnixSocketTargetIsViewedLikeATcpOne) {
       {GREETER_CLIENT_BIN, "--target", "unix:" + path + ".nobody", "--frames", "hello", "A"});
   EXPECT_EQ(missing.exit_code, 64 + 14) << missing.err;  // UNAVAILABLE, as without the view
   EXPECT_THAT(missing.err, ::testing::HasSubstr("cannot connect to the target")) << missing.err;
+  const auto too_long =
+      RunProgram({GREETER_CLIENT_BIN, "--target", "unix:/tmp/" + std::string(120, 'x'), "--frames",
+                  "hello", "A"});
+  EXPECT_EQ(too_long.exit_code, 2) << too_long.err;  // refused before any connection, not a crash
+  EXPECT_THAT(too_long.err, ::testing::HasSubstr("is 125 bytes; at most 107 fit")) << too_long.err;
   server.Signal(SIGTERM);
   EXPECT_EQ(server.Wait(10s), 0);
 }

@@ -5,6 +5,7 @@
 #include <functional>
 #include <future>
 #include <stdexcept>
+#include <system_error>
 
 #include "client/wire/frame_decoder.h"
 
@@ -54,18 +55,30 @@ TargetParts AddressList(const std::string& list) {
   return parts;
 }
 
+// A unix socket's path fits in sockaddr_un (107 bytes and its NUL), or the target is refused
+// here, before any connection, rather than by asio on the relay's thread.
+TargetParts UnixTarget(std::string path) {
+  if (path.empty()) throw std::runtime_error("--frames: the unix target names no path");
+  try {
+    asio::local::stream_protocol::endpoint checked(path);
+  } catch (const std::system_error&) {
+    throw std::runtime_error("--frames: the unix socket's path is " + std::to_string(path.size()) +
+                             " bytes; at most 107 fit");
+  }
+  return {"localhost", "localhost", "", std::move(path), {}};  // gRPC's :authority for unix
+}
+
 TargetParts SplitTarget(const std::string& target) {
   if (target.starts_with("ipv4:") || target.starts_with("ipv6:")) {
     return AddressList(target.substr(5));
   }
   if (target.starts_with("unix-abstract:")) {
-    return {"localhost", "localhost", "", std::string(1, '\0') + target.substr(14)};
+    return UnixTarget(std::string(1, '\0') + target.substr(14));
   }
   if (target.starts_with("unix:")) {
     std::string path = target.substr(5);
     if (path.starts_with("//")) path = path.substr(2);  // unix:///abs/path
-    if (path.empty()) throw std::runtime_error("--frames: the unix target names no path");
-    return {"localhost", "localhost", "", std::move(path)};  // gRPC's :authority for unix
+    return UnixTarget(std::move(path));
   }
   constexpr std::string_view kDnsScheme = "dns:///";
   const std::string authority =
