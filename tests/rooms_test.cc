@@ -593,6 +593,9 @@ TEST(RoomChatRejoin, TextsSaidWhileTheClientWasAwayAreShownOnceWhenItRejoins) {
     alice_says("after " + n);
     ASSERT_TRUE(read_until(": after " + n, 5s)) << bob.stdout_text();
   }
+  // Leave right after a rejoin, on a connection with its whole second ahead: a half-close the
+  // aging connection cut before the server answered it would end the chat UNAVAILABLE.
+  ASSERT_TRUE(read_until("rejoined lobby", 10s)) << bob.stdout_text();
   bob.CloseStdin();
   EXPECT_EQ(bob.Wait(10s), 0) << bob.stderr_text();
   for (const std::string text : {"while away 1", "after 1", "while away 2", "after 2"}) {
