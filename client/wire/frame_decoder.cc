@@ -55,7 +55,11 @@ PingPurpose FrameDecoder::PurposeOf(const Frame& ping) {
     purpose = PingPurpose::kKeepalive;
   }
   auto& unanswered = Side(ping.direction).pings_unanswered;
-  if (unanswered.size() >= 8) unanswered.erase(unanswered.begin());  // a peer that never answers
+  // A peer that never answers costs at most kMostPingsUnanswered entries; a payload sent again
+  // takes its old entry's place.
+  if (!unanswered.contains(*ping.ping_data) && unanswered.size() >= kMostPingsUnanswered) {
+    unanswered.erase(unanswered.begin());
+  }
   unanswered[*ping.ping_data] = purpose;
   return purpose;
 }

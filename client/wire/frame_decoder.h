@@ -40,6 +40,7 @@ class FrameDecoder {
   // sees a little earlier than the sender does.)
   static constexpr double kBdpProbeWithinMs = 50;
   static constexpr double kKeepaliveAfterMs = 500;
+  static constexpr size_t kMostPingsUnanswered = 8;  // per direction
 
  private:
   struct StreamState {
