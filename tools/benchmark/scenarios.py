@@ -170,8 +170,8 @@ def _microseconds(*path):
 
 
 def member_writes_per_second(result):
-    """Fan-out: every text said is written to every member, the ones that never read too (their
-    gRPC client takes replies in until the stream's window is full): texts/s x members."""
+    """Fan-out: every text said is written to every member, the ones that never call Read too
+    (their gRPC transport keeps taking replies in, so none falls behind): texts/s x members."""
     sent, seconds, members = (result.get(k) for k in ("messages_sent", "seconds", "concurrency"))
     return sent / seconds * members if sent and seconds and members else None
 
