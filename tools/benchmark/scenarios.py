@@ -42,6 +42,8 @@ class Scenario:
     # two generators' figures are then compared round by round, each pair under the same
     # conditions, instead of across rounds that the machine's noise sets apart.
     paired_with: Optional[str] = None
+    # What is compared round by round: this scenario's result against its partner's (a ratio).
+    paired_ratio: Optional[Callable[[dict, dict], Optional[float]]] = None
     # At least this warmup (greeter-bench): for a scenario whose first seconds are not what it
     # measures (a thousand members joining one room).
     warmup_s: Optional[float] = None
@@ -49,6 +51,44 @@ class Scenario:
 
 def _bench(*args):
     return ("--payload", str(PAYLOAD_BYTES)) + args
+
+
+def _per_second_ratio(figure, partner_figure):
+    def ratio(result, partner_result):
+        mine, theirs = figure(result), partner_figure(partner_result)
+        return mine / theirs if mine is not None and theirs else None
+    return ratio
+
+
+def _calls_per_second(result):
+    return result.get("calls_per_second")
+
+
+def _messages_per_second(result):
+    return result.get("messages_per_second")
+
+
+def member_writes_per_second(result):
+    """Fan-out: every text said is written to every member, the ones that never call Read too
+    (their gRPC transport keeps taking replies in, so none falls behind): texts/s x members."""
+    sent, seconds, members = (result.get(k) for k in ("messages_sent", "seconds", "concurrency"))
+    return sent / seconds * members if sent and seconds and members else None
+
+
+def server_cpu_us_per_member_write(result):
+    """The server's CPU time per member write (server_cpu_us_per_message is per delivery to a
+    reader)."""
+    per_delivery, deliveries = (result.get(k) for k in ("server_cpu_us_per_message",
+                                                        "messages_per_second"))
+    writes = member_writes_per_second(result)
+    return per_delivery * deliveries / writes if per_delivery and deliveries and writes else None
+
+
+# Issue 13 measures a room's fan-out against what one server stream writes. Run beside each
+# fan-out round, so that every ratio compares two runs under the same conditions: minutes
+# apart, the machine's other work moves either figure by more than the goal's margin.
+ROOMS_BASELINE = "server-stream-1-beside-rooms"
+SERVER_STREAM_1_ARGS = _bench("--mode", "server-stream", "--messages", "10000")
 
 
 SCENARIOS = [
@@ -62,11 +102,12 @@ SCENARIOS = [
     Scenario("unary-spread", f"unary, {SPREAD_CONNECTIONS} connections x 1 call in flight",
              "greeter-bench",
              _bench("--mode", "unary", "--connections", str(SPREAD_CONNECTIONS), "--concurrency",
-                    str(SPREAD_CONNECTIONS)), paired_with="unary-spread-h2load"),
+                    str(SPREAD_CONNECTIONS)), paired_with="unary-spread-h2load",
+             paired_ratio=_per_second_ratio(_calls_per_second, _calls_per_second)),
     Scenario("unary-spread-h2load", "unary, same shape, driven by h2load", "h2load",
              streams=1, connections=SPREAD_CONNECTIONS),
     Scenario("server-stream-1", "server stream, 1 stream (10,000 replies per call)",
-             "greeter-bench", _bench("--mode", "server-stream", "--messages", "10000")),
+             "greeter-bench", SERVER_STREAM_1_ARGS),
     Scenario("server-stream-4", "server stream, 4 streams", "greeter-bench",
              _bench("--mode", "server-stream", "--messages", "10000", "--concurrency", "4"),
              in_quick=False),
@@ -84,14 +125,18 @@ SCENARIOS = [
     Scenario("fanout-16", "room fan-out, 16 members of one room, each with 1 text in flight",
              "greeter-bench", _bench("--mode", "fanout", "--messages", "0", "--window", "1",
                                      "--connections", "4", "--concurrency", "16"),
-             servers=("greeter",)),
+             servers=("greeter",), paired_with=ROOMS_BASELINE,
+             paired_ratio=_per_second_ratio(_messages_per_second, _messages_per_second)),
     Scenario("fanout-1k-idle", "room fan-out, 1,000 members of one room, 990 of them never "
              "calling Read (their gRPC transport still takes every reply in), 10 with 1 text in "
              "flight",
              "greeter-bench",
              _bench("--mode", "fanout", "--messages", "0", "--window", "1", "--connections", "10",
                     "--concurrency", "1000", "--idle-members", "990"),
-             servers=("greeter",), warmup_s=8),
+             servers=("greeter",), warmup_s=8, paired_with=ROOMS_BASELINE,
+             paired_ratio=_per_second_ratio(member_writes_per_second, _messages_per_second)),
+    Scenario(ROOMS_BASELINE, "server stream, 1 stream, run beside each round of a room's "
+             "fan-out", "greeter-bench", SERVER_STREAM_1_ARGS, servers=("greeter",)),
     Scenario("idle-1k", "idle bidi streams, 1,000 on 10 connections", "idle-memory",
              streams=1000, connections=10),
     Scenario("idle-10k", "idle bidi streams, 10,000 on 100 connections", "idle-memory",
@@ -169,13 +214,6 @@ def _microseconds(*path):
     return lambda result: None if get(result) is None else get(result) / 1000
 
 
-def member_writes_per_second(result):
-    """Fan-out: every text said is written to every member, the ones that never call Read too
-    (their gRPC transport keeps taking replies in, so none falls behind): texts/s x members."""
-    sent, seconds, members = (result.get(k) for k in ("messages_sent", "seconds", "concurrency"))
-    return sent / seconds * members if sent and seconds and members else None
-
-
 def _wire_rows(scenario, per):
     """What the server asked of the kernel (perf): socket calls and context switches per 1,000
     messages, and messages per socket `per` ("read" or "write")."""
@@ -199,6 +237,8 @@ ROWS = [
     Row("unary-spread", "calls/s (greeter-bench)", _get("calls_per_second"), True),
     Row("unary-spread-h2load", "calls/s (h2load)", _get("calls_per_second"), True),
     Row("server-stream-1", "messages/s", _get("messages_per_second"), True, throughput=True),
+    Row("server-stream-1", "server CPU µs per message", _get("server_cpu_us_per_message"),
+        False, 2),
     Row("server-stream-4", "messages/s", _get("messages_per_second"), True, throughput=True),
     Row("server-stream-16", "messages/s", _get("messages_per_second"), True, throughput=True),
     Row("server-stream-16", "server CPU µs per message", _get("server_cpu_us_per_message"),
@@ -220,6 +260,8 @@ ROWS = [
         throughput=True),
     Row("fanout-1k-idle", "member writes/s (texts/s × 1,000 members)", member_writes_per_second,
         True),
+    Row("fanout-1k-idle", "server CPU µs per member write", server_cpu_us_per_member_write,
+        False, 2),
     Row("fanout-1k-idle", "p50 write-to-delivery, µs", _microseconds("latency_ns", "p50"), False),
     Row("fanout-1k-idle", "readers' calls ended in error", _error_count, False),
     Row("idle-1k", "KiB per idle stream", _get("kib_per_stream"), False, 1),
