@@ -113,35 +113,57 @@ def run_h2load(server, body_path, connections, streams_per_connection, timing):
             "other_cpu_cores": max(0.0, (machine - server_cpu - own) / elapsed)}
 
 
-def measure_idle_streams(bench_binary, server, streams, connections, timeout_s=120):
-    """Opens `streams` idle bidi streams on `connections` connections and returns the server's
-    resident memory before and after (KiB), with greeter-bench's report. The generator waits
-    on its stdin between steps, so that the memory is read while nothing moves."""
-    command = ["taskset", "-c", str(LOADGEN_CPU), bench_binary, "--mode", "idle-bidi",
-               "--target", server.target, "--server-pid", str(server.pid), "--json",
-               "--concurrency", str(streams), "--connections", str(connections),
-               "--duration", f"{timeout_s}s"]
-    generator = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                 stderr=subprocess.DEVNULL, text=True)
-    lines = LineReader(generator.stdout)
-    deadline = time.monotonic() + timeout_s
-    try:
-        if lines.read_until("greeter-bench: connected", deadline) is None:
-            raise RuntimeError(f"greeter-bench could not connect to {server.kind.title}")
-        before = server.rss_kib()
-        generator.stdin.write("\n")
-        generator.stdin.flush()
-        line = lines.read_until("greeter-bench: ", deadline)
+class IdleStreams:
+    """greeter-bench holding `streams` idle bidi streams open on `connections` connections, in
+    steps it waits for on its stdin: connect() returns once the connections are up, open()
+    once every stream is open; close() ends them and returns greeter-bench's report."""
+
+    def __init__(self, bench_binary, server, streams, connections, timeout_s=120):
+        command = ["taskset", "-c", str(LOADGEN_CPU), bench_binary, "--mode", "idle-bidi",
+                   "--target", server.target, "--server-pid", str(server.pid), "--json",
+                   "--concurrency", str(streams), "--connections", str(connections),
+                   "--duration", f"{timeout_s}s"]
+        self.title = server.kind.title
+        self.deadline = time.monotonic() + timeout_s
+        self.generator = subprocess.Popen(command, stdin=subprocess.PIPE,
+                                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                          text=True)
+        self.lines = LineReader(self.generator.stdout)
+
+    def connect(self):
+        if self.lines.read_until("greeter-bench: connected", self.deadline) is None:
+            raise RuntimeError(f"greeter-bench could not connect to {self.title}")
+
+    def open(self):
+        self.generator.stdin.write("\n")
+        self.generator.stdin.flush()
+        line = self.lines.read_until("greeter-bench: ", self.deadline)
         if line is None or "holding" not in line:
-            raise RuntimeError(f"idle streams on {server.kind.title}: {line}")
+            raise RuntimeError(f"idle streams on {self.title}: {line}")
+
+    def close(self):
+        self.generator.stdin.close()
+        report_line = self.lines.read_until("{", self.deadline)
+        self.generator.wait(timeout=max(1.0, self.deadline - time.monotonic()))
+        return json.loads(report_line) if report_line else {}
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *_):
+        if self.generator.poll() is None:
+            self.generator.kill()
+            self.generator.wait()
+
+
+def measure_idle_streams(bench_binary, server, streams, connections):
+    """Opens `streams` idle bidi streams on `connections` connections and returns the server's
+    resident memory before and after (KiB), with greeter-bench's report. The memory is read
+    while nothing moves."""
+    with IdleStreams(bench_binary, server, streams, connections) as idle:
+        idle.connect()
+        before = server.rss_kib()
+        idle.open()
         after = server.rss_kib()
-        generator.stdin.close()
-        report_line = lines.read_until("{", deadline)
-        generator.wait(timeout=max(1.0, deadline - time.monotonic()))
         return {"rss_before_kib": before, "rss_after_kib": after, "streams": streams,
-                "kib_per_stream": (after - before) / streams,
-                "report": json.loads(report_line) if report_line else {}}
-    finally:
-        if generator.poll() is None:
-            generator.kill()
-            generator.wait()
+                "kib_per_stream": (after - before) / streams, "report": idle.close()}
