@@ -3,7 +3,7 @@
 #include <asio/io_context.hpp>
 
 #include "server/call_reporter.h"
-#include "server/connection_calls.h"
+#include "server/open_calls.h"
 #include "server/reply_memory.h"
 #include "server/server_limits.h"
 
@@ -16,7 +16,7 @@ struct CallEnvironment {
   asio::io_context& timers;
   CallReporter& reporter;
   ReplyMemory& reply_memory;
-  ConnectionCalls& connection_calls;
+  OpenCalls& open_calls;
 };
 
 }  // namespace greeter

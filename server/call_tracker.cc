@@ -9,11 +9,12 @@ CallTracker::CallTracker(const char* method, grpc::CallbackServerContext* contex
     : method_(method), context_(context), reporter_(env.reporter) {
   reporter_.CallStarted();
   std::string peer = context->peer();
-  if (auto slot = env.connection_calls.TryEnter(peer)) {
+  auto place = env.open_calls.TryEnter(peer);
+  if (auto* slot = std::get_if<OpenCalls::Slot>(&place)) {
     slot_.emplace(std::move(*slot));
   } else {
     refused_peer_ = std::move(peer);
-    admission_refusal_ = env.connection_calls.Refusal();
+    admission_refusal_ = std::get<grpc::Status>(std::move(place));
   }
 }
 
@@ -24,8 +25,9 @@ grpc::Status CallTracker::Admit() {
 
 const std::string& CallTracker::peer() const { return slot_ ? slot_->peer() : refused_peer_; }
 
-void CallTracker::Report(const grpc::Status& finished_with) const {
+void CallTracker::Report(const grpc::Status& finished_with) {
   if (!reporter_.observed()) {
+    slot_.reset();
     reporter_.CallFinished({});
     return;
   }
@@ -52,6 +54,7 @@ void CallTracker::Report(const grpc::Status& finished_with) const {
       std::chrono::steady_clock::now() - start_);
   record.messages_in = messages_in();
   record.messages_out = messages_out();
+  slot_.reset();  // before the report: a call reported has given its place back
   reporter_.CallFinished(record);
 }
 

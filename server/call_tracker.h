@@ -13,8 +13,8 @@
 namespace greeter {
 
 // Follows one call from start to end and reports it once, when it is done. It also holds the
-// call's place on its connection (ConnectionCalls): a call that got none must be refused at once
-// with admission_refusal().
+// call's place on its connection and on the server (OpenCalls): a call that got none must be
+// refused at once with the status Admit() gives.
 // Counters may be bumped from concurrent reactions (a bidi call reads and writes at once).
 class CallTracker {
  public:
@@ -32,9 +32,9 @@ class CallTracker {
         messages_out_(other.messages_out()),
         server_cancel_reason_(std::move(other.server_cancel_reason_)) {}
 
-  // What every call checks first: OK, or the status to finish with at once (the connection has
-  // as many calls in flight as it may, or metadata to echo that gRPC could not send). Echoes
-  // the requested metadata (EchoRequestedMetadata) when it is OK.
+  // What every call checks first: OK, or the status to finish with at once (the connection or
+  // the server has as many calls open as it may, or metadata to echo that gRPC could not send).
+  // Echoes the requested metadata (EchoRequestedMetadata) when it is OK.
   grpc::Status Admit();
 
   void CountIn() { messages_in_.fetch_add(1, std::memory_order_relaxed); }
@@ -52,13 +52,14 @@ class CallTracker {
 
   // Reports the call with the status the server finished it with. A call the client cancelled
   // (or whose deadline passed) is reported as the client saw it: CANCELLED or DEADLINE_EXCEEDED.
-  void Report(const grpc::Status& finished_with) const;
+  // The call's place is given back first.
+  void Report(const grpc::Status& finished_with);
 
  private:
   const char* method_;
   grpc::CallbackServerContext* context_;
   CallReporter& reporter_;
-  std::optional<ConnectionCalls::Slot> slot_;  // holds the peer, read at the start
+  std::optional<OpenCalls::Slot> slot_;  // holds the peer, read at the start
   std::optional<grpc::Status> admission_refusal_;
   std::string refused_peer_;
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();

@@ -20,7 +20,7 @@ void EnableEcosystemServices() {
   grpc::channelz::experimental::InitChannelzService();
 }
 
-// The service counts calls per connection itself (ConnectionCalls), for clients that never
+// The service counts calls per connection itself (OpenCalls), for clients that never
 // acknowledge the transport's limit. Twice that limit: a call the client has ended frees its
 // stream at once but its place in greeter's count only when its reactor is done, and a
 // well-behaved client's next call must not be refused in between.

@@ -43,7 +43,7 @@ GreeterService::GreeterService(ServerLimits limits, asio::io_context& timers, Ca
                                const RoomEngineChoice& rooms)
     : limits_(limits),
       reporter_(std::move(observer)),
-      env_{limits_, timers, reporter_, reply_memory_, connection_calls_},
+      env_{limits_, timers, reporter_, reply_memory_, open_calls_},
       rooms_(MakeRoomEngine(rooms, limits_, timers)) {}
 
 grpc::ServerUnaryReactor* GreeterService::SayHello(grpc::CallbackServerContext* context,

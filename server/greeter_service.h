@@ -8,7 +8,7 @@
 #include "greet.grpc.pb.h"
 #include "server/call_environment.h"
 #include "server/call_reporter.h"
-#include "server/connection_calls.h"
+#include "server/open_calls.h"
 #include "server/reply_memory.h"
 #include "server/rooms/room_engine_choice.h"
 #include "server/server_limits.h"
@@ -47,7 +47,7 @@ class GreeterService final : public RawGreeterService {
   const ServerLimits limits_;
   CallReporter reporter_;
   ReplyMemory reply_memory_{limits_.max_reply_memory_bytes};
-  ConnectionCalls connection_calls_{limits_.max_calls_per_connection};
+  OpenCalls open_calls_{limits_.max_calls_per_connection, limits_.max_open_calls};
   CallEnvironment env_;
   std::unique_ptr<RoomEngine> rooms_;
 };

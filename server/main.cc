@@ -141,6 +141,12 @@ int main(int argc, char** argv) {
                  "reading its requests until the client reads (e.g. 4MiB)")
       ->capture_default_str()
       ->transform(CLI::AsSizeValue(false));
+  app.add_option("--max-open-calls", options.limits.max_open_calls,
+                 "Calls open on the whole server, of every shape; past it new calls are refused "
+                 "with RESOURCE_EXHAUSTED (each costs about 18 KiB of gRPC's memory idle, and "
+                 "time in every other call's completions)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 10'000'000));
   app.add_option("--memory-quota", options.limits.memory_quota_bytes,
                  "gRPC's ResourceQuota: memory its transport may use for connections, streams "
                  "and buffers; near it, new streams are refused (e.g. 128MiB)")

@@ -22,9 +22,12 @@ struct ServerLimits {
   size_t max_call_reply_memory_bytes = size_t{4} << 20;
   // gRPC's ResourceQuota: the memory its transport may use for connections, streams and buffers.
   size_t memory_quota_bytes = size_t{128} << 20;
-  // Calls in flight on one connection, counted by greeter (ConnectionCalls); GreeterServer sets
-  // it from ConnectionOptions::max_concurrent_streams.
+  // Calls in flight on one connection, counted by greeter (OpenCalls); GreeterServer sets it
+  // from ConnectionOptions::max_concurrent_streams.
   uint32_t max_calls_per_connection = 1000;
+  // Calls open on the whole server, of every shape (room members too): about 18 KiB of gRPC's
+  // memory each when idle, and a cost in every other call's completions (OpenCalls).
+  uint32_t max_open_calls = 10'000;
 
   // Chat rooms (bidi streams whose first request names a room).
   size_t max_rooms = 1000;

@@ -27,7 +27,8 @@ def server_kinds(repo, build_dir):
     greeter = (os.path.join(build_dir, "server", "greeter-server"), "--listen", "127.0.0.1:0",
                # Limits wide enough for every scenario (the defaults are for people, not load).
                "--max-name-bytes", str(1 << 20), "--max-receive-bytes", str(4 << 20),
-               "--max-count", str(100_000_000), "--max-client-stream-names", str(1 << 24))
+               "--max-count", str(100_000_000), "--max-client-stream-names", str(1 << 24),
+               "--max-open-calls", str(1_000_000))
     return [
         ServerKind("greeter", "greeter-server", greeter + ("--quiet",)),
         # Its default: a line per finished call, to the bench's log file.
