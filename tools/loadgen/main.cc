@@ -93,9 +93,10 @@ int main(int argc, char** argv) {
                  "fanout: own texts per member not yet back from the room")
       ->capture_default_str();
   app.add_option("--idle-members", options.idle_members,
-                 "fanout: of the --concurrency members, this many join and never read (phones "
-                 "in pockets); the server cuts them off as slow consumers and they stay gone. "
-                 "They count no deliveries and no errors")
+                 "fanout: of the --concurrency members, this many join and never call Read. "
+                 "Their gRPC transport still takes replies in until its window is full, so "
+                 "the server goes on writing to them until then. They count no deliveries and "
+                 "no errors")
       ->capture_default_str()
       ->check(CLI::Range(0, 1 << 20));
   app.add_option("--rooms", options.rooms,
