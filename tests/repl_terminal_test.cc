@@ -167,6 +167,25 @@ TEST_F(ReplTerminal, AChatTheServerEndsReturnsToTheCommandPromptSayingSo) {
   EXPECT_TRUE(client->WaitFor("usage: hello NAME", 5s)) << client->output();
 }
 
+TEST_F(ReplTerminal, TheRestOfALineHalfTypedWhenTheServerEndsTheChatIsDroppedToo) {
+  TestServer server;
+  // The server ends the chat after its first reply, which it holds back for 2 s: the next line
+  // is half typed when the end comes.
+  auto client = StartClient(server.target(),
+                            {"--fail", "ABORTED:enough", "--fail-after", "1", "--delay", "2s"});
+  client->Type("chat A\r");
+  EXPECT_TRUE(client->WaitFor("ends the chat", 5s)) << client->output();
+  client->Type("x\r");
+  client->Type("hal");
+  EXPECT_TRUE(client->WaitFor("chat\x1b[0m> hal", 5s)) << client->output();
+  EXPECT_TRUE(client->WaitFor("left the chat: ABORTED: enough", 10s)) << client->output();
+  // Typed after the end, not knowing: the rest of the chat's line, and its Enter.
+  client->Type("lo world\r");
+  client->Type("help hello\r");
+  EXPECT_TRUE(client->WaitFor("usage: hello NAME", 5s)) << client->output();
+  EXPECT_EQ(client->output().find("unknown command"), std::string::npos) << client->output();
+}
+
 TEST_F(ReplTerminal, WhoInARoomListsTheMembersAsTheyComeAndGo) {
   TestServer server;
   ChildProcess alice(

@@ -4,6 +4,7 @@
 #include <editline/readline.h>
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <csignal>
@@ -126,6 +127,7 @@ void TerminalConsole::ReadLine(std::string prompt, LineKind kind) {
   if (reading_) {
     // A new line under a new prompt (a chat the server ended gives way to a command): libedit
     // draws a prompt only when it starts reading, and what was typed was for the old one.
+    dropping_line_ = keys_in_line_ && kind_ == LineKind::kText && kind == LineKind::kCommand;
     std::fputs("\r\x1b[K", stdout);
     StopReading();
   }
@@ -147,9 +149,26 @@ void TerminalConsole::WaitForKeys() {
                       // Not reading (a call runs): the keys wait in the terminal for the next
                       // line, whose ReadLine waits again.
                       if (error || !reading_) return;
-                      rl_callback_read_char();  // may complete the line: OnLibeditLine
+                      if (dropping_line_) {  // what follows its end is new: wait for it again
+                        dropping_line_ = !DropRestOfLine();
+                        WaitForKeys();
+                        return;
+                      }
+                      keys_in_line_ = true;     // unless this key ends the line:
+                      rl_callback_read_char();  // OnLibeditLine, and the next line's prompt
                       if (reading_) WaitForKeys();
                     });
+}
+
+bool TerminalConsole::DropRestOfLine() {
+  // Only the keys already there (the descriptor may block), one at a time: what follows the
+  // end stays for libedit.
+  int waiting = 0;
+  if (::ioctl(input_.native_handle(), FIONREAD, &waiting) != 0) return true;
+  for (char key; waiting > 0 && ::read(input_.native_handle(), &key, 1) == 1; --waiting) {
+    if (key == '\r' || key == '\n' || key == '\x04') return true;
+  }
+  return false;
 }
 
 void TerminalConsole::OnLibeditLine(char* line) {
@@ -172,6 +191,7 @@ void TerminalConsole::OnLibeditLine(char* line) {
 void TerminalConsole::StopReading() {
   if (!reading_) return;
   reading_ = false;  // a wait still pending finds this and reads nothing
+  keys_in_line_ = false;
   rl_callback_handler_remove();
   // Between lines (a call runs) the terminal stays in libedit's modes, so what is typed ahead
   // reaches the next line as typed: in the terminal's own modes a Ctrl-D typed during a call

@@ -32,6 +32,9 @@ class TerminalConsole final : public Console {
   static void OnLibeditLine(char* line);
   static char** Complete(const char* word, int start, int end);  // Tab
   void WaitForKeys();
+  // Drops the keys that are there up to the end of the line being dropped (Enter, or the
+  // Ctrl-D that meant to leave the chat): false while that end is yet to come.
+  bool DropRestOfLine();
   void StopReading();
   void SaveHistory();
   void WaitForJobControl();
@@ -47,7 +50,11 @@ class TerminalConsole final : public Console {
   std::string prompt_;
   LineKind kind_ = LineKind::kCommand;
   bool reading_ = false;
-  bool waiting_ = false;  // for keys: one wait at a time
+  bool waiting_ = false;       // for keys: one wait at a time
+  bool keys_in_line_ = false;  // keys reached the line being read
+  // The server ended the chat or collect under a half-typed line: the rest of that line, typed
+  // before the person saw the end, is dropped too, not run as a command.
+  bool dropping_line_ = false;
 };
 
 }  // namespace greeter::repl
