@@ -11,6 +11,7 @@
 #include "client/client_stream_call.h"
 #include "client/input_text.h"
 #include "client/room_chat.h"
+#include "client/room_members.h"
 #include "client/server_stream_call.h"
 #include "client/tour.h"
 #include "client/unary_call.h"
@@ -65,16 +66,22 @@ class InputRefusal {
 // UTF-8 (`field` names what it would be) is not sent: the call is cancelled and `refusal`
 // says why.
 // `request_for` makes a line's request: it is told whether the line is the call's first.
+// A chat's own lines (/leave, /who) are `chat_line`'s, when there is one.
+enum class ChatLine { kText, kTaken, kLeave };
 template <class Call>
 void SendInputLines(std::shared_ptr<Call> call, std::istream& input, std::string field,
                     std::function<greet::HelloRequest(std::string line, bool first)> request_for,
-                    bool first_sent, std::shared_ptr<InputRefusal> refusal) {
+                    bool first_sent, std::shared_ptr<InputRefusal> refusal,
+                    std::function<ChatLine(const std::string& line)> chat_line = {}) {
   std::thread([call, &input, field = std::move(field), request_for = std::move(request_for),
-               first_sent, refusal]() mutable {
+               first_sent, refusal, chat_line = std::move(chat_line)]() mutable {
     size_t line_number = 0;
     for (std::string line; ReadInputLine(input, line);) {
       ++line_number;
       if (IsBlank(line)) continue;  // blank lines are spacing, not names
+      const ChatLine kind = chat_line ? chat_line(line) : ChatLine::kText;
+      if (kind == ChatLine::kLeave) break;
+      if (kind == ChatLine::kTaken) continue;
       if (auto problem = Utf8Problem(field, line)) {
         refusal->Set("input line " + std::to_string(line_number) + ": " + *problem);
         call->Cancel();
@@ -131,23 +138,54 @@ grpc::Status RunCollect(CommandEnvironment& env, const std::vector<std::string>&
   return status;
 }
 
+// Who is in a chat's room, for /who: its events come on gRPC's threads, /who on the input's.
+struct SharedRoomMembers {
+  SharedRoomMembers(std::string room, std::string you) : members(std::move(room), std::move(you)) {}
+  std::mutex mutex;
+  RoomMembers members;
+};
+
 grpc::Status RunChat(CommandEnvironment& env, const std::string& name, const std::string& room) {
   CallOutcome outcome(env.printer, "SayHelloBidiStream");
   auto refusal = std::make_shared<InputRefusal>();
   if (room.empty()) {
     auto call = BidiCall::Start(env.stub, env.settings, outcome.Handlers());
     call->Send(env.settings.FirstRequest(name));
-    SendInputLines(call, env.input, "name", NameRequests(env.settings), true, refusal);
+    SendInputLines(call, env.input, "name", NameRequests(env.settings), true, refusal,
+                   [](const std::string& line) {
+                     return line == kLeaveChat ? ChatLine::kLeave : ChatLine::kText;
+                   });
   } else {
     auto handlers = outcome.Handlers();
-    auto chat = RoomChat::Start(
-        env.stub, env.channel, env.settings, name, room,
-        {handlers.on_reply, [&env](const std::string& note) { env.printer.Note(note); },
-         handlers.on_done, handlers.on_metadata});
+    auto who = std::make_shared<SharedRoomMembers>(room, name);
+    auto on_event = [&env, who, on_reply = handlers.on_reply](const greet::HelloReply& event) {
+      on_reply(event);
+      std::vector<std::string> answers;  // to a /who asked before the welcome
+      {
+        std::lock_guard lock(who->mutex);
+        answers = who->members.Apply(event);
+      }
+      for (const auto& answer : answers) env.printer.Note(answer);
+    };
+    auto chat =
+        RoomChat::Start(env.stub, env.channel, env.settings, name, room,
+                        {on_event, [&env](const std::string& note) { env.printer.Note(note); },
+                         handlers.on_done, handlers.on_metadata});
     SendInputLines(
         chat, env.input, "text",
         [](std::string line, bool) { return CallSettings::SayRequest(std::move(line)); }, true,
-        refusal);
+        refusal,
+        [&env, who](const std::string& line) {
+          if (line == kLeaveChat) return ChatLine::kLeave;
+          if (line != kWhoIsHere) return ChatLine::kText;
+          std::optional<std::string> answer;
+          {
+            std::lock_guard lock(who->mutex);
+            answer = who->members.Ask();
+          }
+          if (answer) env.printer.Note(*answer);  // else once the welcome comes
+          return ChatLine::kTaken;
+        });
   }
   auto status = outcome.Wait();
   env.refused_input = refusal->Get();

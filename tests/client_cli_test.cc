@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "tests/support/child_process.h"
+#include "tests/support/room_client.h"
 #include "tests/support/test_server.h"
 #include "tests/support/unused_port.h"
 
@@ -19,6 +20,23 @@ class ClientCli : public ::testing::Test {
   }
   TestServer server_;
 };
+
+TEST_F(ClientCli, AChatInARoomTakesWhoAndLeaveAsTheReplDoes) {
+  auto stub = server_.NewStub();
+  Member bob(*stub, "Bob", "lobby");
+  bob.WaitFor(greet::WELCOME, "Bob");
+  // /who answers once the welcome has said who is there; /leave ends the chat, and what
+  // follows it is not sent.
+  const auto result = Client({"chat", "Ann", "--room", "lobby"}, "/who\nhi\n/leave\nafter\n");
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(result.out,
+            "Hello Ann, welcome to lobby (here: Bob)\n"
+            "here in lobby: you (Ann), Bob\n"
+            "Ann: hi\n")
+      << result.err;
+  EXPECT_EQ(bob.WaitFor(greet::MESSAGE, "Ann").text(), "hi");
+  bob.WaitFor(greet::LEFT, "Ann");
+}
 
 TEST_F(ClientCli, AHeaderGrpcWouldRefuseExitsTwoNamingTheRule) {
   for (const auto& [header, rule] : std::vector<std::pair<std::string, std::string>>{

@@ -7,6 +7,7 @@
 #include <csignal>
 
 #include "tests/support/child_process.h"
+#include "tests/support/room_client.h"
 #include "tests/support/test_server.h"
 
 namespace greeter::testing {
@@ -221,6 +222,20 @@ TEST(ReplPiped, TourShowsTheOneConnection) {
                             calls.front().peer),
             std::string::npos)
       << result.out;
+}
+
+TEST(ReplPiped, WhoWaitsForTheWelcomeToSayWhoIsThere) {
+  TestServer server;
+  auto stub = server.NewStub();
+  Member bob(*stub, "Bob", "lobby");
+  bob.WaitFor(greet::WELCOME, "Bob");
+  const auto result = RunProgram({GREETER_CLIENT_BIN, "--target", server.target()},
+                                 "chat Ann lobby\n/who\nhi\n/leave\n");
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(result.out,
+            "Hello Ann, welcome to lobby (here: Bob)\n"
+            "here in lobby: you (Ann), Bob\n"
+            "Ann: hi\n");
 }
 
 TEST(ReplPiped, ACollectAfterARoomChatSendsNamesNotRoomTexts) {

@@ -25,9 +25,6 @@
 namespace greeter::repl {
 namespace {
 
-constexpr std::string_view kLeaveChat = "/leave";
-constexpr std::string_view kWhoIsHere = "/who";
-
 // Terminal colours, each wrapped in libedit's markers for text that takes no room on screen.
 std::string Coloured(std::string_view text, std::string_view colour) {
   return "\001\x1b[" + std::string(colour) + "m\002" + std::string(text) + "\001\x1b[0m\002";
@@ -173,8 +170,8 @@ void ReplSession::OnLine(std::optional<std::string> line) {
         mode_ = Mode::kCall;
         return;
       }
-      if (!call_->room.empty() && *line == kWhoIsHere) {
-        Print(call_->members.Text(call_->room, call_->name) + "\n");
+      if (call_->members && *line == kWhoIsHere) {
+        if (auto answer = call_->members->Ask()) Print(*answer + "\n");  // else at the welcome
       } else if (!IsBlank(*line)) {
         SendLine(call_->room.empty() ? "name" : "text", std::move(*line));
       }
@@ -409,8 +406,9 @@ CallHandlers ReplSession::HandlersFor(uint64_t id) {
 void ReplSession::OnReply(uint64_t id, const greet::HelloReply& reply) {
   if (!call_ || call_->id != id) return;  // a call the user has left
   ++call_->replies;
-  if (!call_->room.empty()) call_->members.Apply(reply);
+  const auto answers = call_->members ? call_->members->Apply(reply) : std::vector<std::string>{};
   Print(ReplyLines(reply));
+  for (const auto& answer : answers) Print(answer + "\n");  // the /who asked before the welcome
 }
 
 void ReplSession::OnCallDone(uint64_t id, const grpc::Status& status) {
@@ -557,7 +555,7 @@ void ReplSession::StartRoomChat(const Chat& command) {
                                handlers.on_done, handlers.on_metadata});
   call.cancel = [chat] { chat->Cancel(); };
   call.room = command.room;
-  call.name = command.name;
+  call.members.emplace(command.room, command.name);
   call.request_for = [](std::string line) { return CallSettings::SayRequest(std::move(line)); };
   call.offer = [chat](greet::HelloRequest& request, std::function<void()> on_room) {
     return chat->TrySend(request, std::move(on_room)) != BidiCall::Offer::kFull;

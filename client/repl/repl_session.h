@@ -14,7 +14,7 @@
 #include "client/call_settings.h"
 #include "client/repl/command.h"
 #include "client/repl/console.h"
-#include "client/repl/room_members.h"
+#include "client/room_members.h"
 #include "client/wire/frame_line_switch.h"
 #include "client/wire/wire_view.h"
 #include "greet.grpc.pb.h"
@@ -66,10 +66,9 @@ class ReplSession {
     std::optional<greet::HelloRequest> held;  // a typed line's request, waiting for room
     std::function<void()> close;              // collect and chat: half-close
     std::deque<std::string> unsent;           // collect NAME...: the names not yet offered
-    bool close_when_sent = false;  // collect NAME...: half-close once they are all offered
-    std::string room;              // chat: the room, if any
-    std::string name;              // chat: who the user is in it
-    RoomMembers members;           // chat in a room: who else is there
+    bool close_when_sent = false;        // collect NAME...: half-close once they are all offered
+    std::string room;                    // chat: the room, if any
+    std::optional<RoomMembers> members;  // chat in a room: who else is there
   };
 
   void Prompt();

@@ -1,13 +1,20 @@
-#include "client/repl/room_members.h"
+#include "client/room_members.h"
 
 #include <algorithm>
 
-namespace greeter::repl {
+namespace greeter {
 
-void RoomMembers::Apply(const greet::HelloReply& reply) {
+std::optional<std::string> RoomMembers::Ask() {
+  if (welcomed_) return Text();
+  ++asked_before_welcome_;
+  return std::nullopt;
+}
+
+std::vector<std::string> RoomMembers::Apply(const greet::HelloReply& reply) {
   switch (reply.event()) {
     case greet::WELCOME:
       others_.assign(reply.members().begin(), reply.members().end());
+      welcomed_ = true;
       break;
     case greet::JOINED:
       Remove(reply.sender());  // never listed twice
@@ -23,14 +30,17 @@ void RoomMembers::Apply(const greet::HelloReply& reply) {
     default:
       break;
   }
+  std::vector<std::string> answers;
+  if (welcomed_) answers.assign(std::exchange(asked_before_welcome_, 0), Text());
+  return answers;
 }
 
 void RoomMembers::Remove(const std::string& name) { std::erase(others_, name); }
 
-std::string RoomMembers::Text(const std::string& room, const std::string& you) const {
-  std::string text = "here in " + room + ": you (" + you + ")";
+std::string RoomMembers::Text() const {
+  std::string text = "here in " + room_ + ": you (" + you_ + ")";
   for (const auto& member : others_) text += ", " + member;
   return text;
 }
 
-}  // namespace greeter::repl
+}  // namespace greeter
