@@ -188,7 +188,7 @@ void RoomChat::Cancel() {
 }
 
 void RoomChat::OnCallDone(const grpc::Status& status) {
-  bool rejoin = false, seat_held = false, tell_seat_held = false;
+  bool rejoin = false, seat_held = false, tell_seat_held = false, first_loss = false;
   {
     std::lock_guard lock(mutex_);
     // A lost connection or a server going away (which may cancel what its drain did not end);
@@ -206,7 +206,8 @@ void RoomChat::OnCallDone(const grpc::Status& status) {
       told_seat_held_ = true;
     }
     if (rejoin) {
-      if (failed_rejoins_ == 0) {
+      first_loss = failed_rejoins_ == 0;
+      if (first_loss) {
         lost_at_ = std::chrono::steady_clock::now();
         told_seat_held_ = false;
       }
@@ -228,23 +229,24 @@ void RoomChat::OnCallDone(const grpc::Status& status) {
     Note(room_ +
          " still holds your old seat (its server stopped answering; the seat goes when "
          "that server's presence expires); retrying ...");
-  } else if (!seat_held) {
+  } else if (first_loss) {  // a rejoin that fails too (a server still draining) says nothing
     Note("lost the room (" + StatusText(status) + "); rejoining " + room_ + " ...");
   }
   // Waiting for the channel blocks: not on gRPC's thread.
-  std::thread([self = shared_from_this(), status] { self->Rejoin(status); }).detach();
+  std::thread([self = shared_from_this()] { self->Rejoin(); }).detach();
 }
 
-void RoomChat::Rejoin(const grpc::Status& lost_with) {
+void RoomChat::Rejoin() {
   {
     std::unique_lock lock(mutex_);
     if (changed_.wait_for(lock, retry_wait_, [&] { return cancelled_; }))
       return;  // Cancel ended it
   }
   if (!channel_->WaitForConnected(std::chrono::system_clock::now() + kReconnectWait)) {
-    Note("could not reconnect to rejoin " + room_ + " within " +
-         std::to_string(kReconnectWait.count()) + " s");
-    Finish(lost_with);
+    // Whatever the last failed join ended with (a draining server cancels), what ends the chat
+    // is the server that did not come back.
+    Finish({grpc::StatusCode::UNAVAILABLE, "could not reconnect to rejoin " + room_ + " within " +
+                                               std::to_string(kReconnectWait.count()) + " s"});
     return;
   }
   Join();

@@ -61,8 +61,8 @@ class RoomChat : public std::enable_shared_from_this<RoomChat> {
   void Join();  // the first call, or a rejoin that resumes
   void OnEvent(const greet::HelloReply& event);
   void OnCallDone(const grpc::Status& status);
-  void Rejoin(const grpc::Status& lost_with);  // on a thread of its own: it waits
-  void Pump();                                 // moves pending_ into the current call
+  void Rejoin();  // on a thread of its own: it waits
+  void Pump();    // moves pending_ into the current call
   void Note(const std::string& note);
   void Finish(const grpc::Status& status);
 

@@ -543,6 +543,22 @@ TEST(RoomChatRejoin, TheClientRejoinsByItselfAfterAServerRestartAndSaysHistoryWa
   EXPECT_EQ(bob.Wait(10s), 0);
   EXPECT_NE(bob.stdout_text().find("rejoining lobby"), std::string::npos) << bob.stdout_text();
   EXPECT_NE(bob.stdout_text().find("its history is lost"), std::string::npos) << bob.stdout_text();
+  // Said once, though a rejoin tried while the old server still drained failed too.
+  const auto& out = bob.stdout_text();
+  EXPECT_EQ(out.find("lost the room"), out.rfind("lost the room")) << out;
+}
+
+TEST(RoomChatRejoin, AChatWhoseServerDoesNotComeBackEndsUnavailableSayingSo) {
+  auto server = std::make_unique<TestServer>();
+  ChildProcess bob(
+      {GREETER_CLIENT_BIN, "--target", server->target(), "chat", "Bob", "--room", "lobby"});
+  auto line = bob.ReadStdoutLine(10s);
+  ASSERT_TRUE(line && line->find("welcome to lobby") != std::string::npos) << line.value_or("");
+  server.reset();  // and no server comes back: the client waits 30 s for one
+  EXPECT_EQ(bob.Wait(45s), 64 + grpc::StatusCode::UNAVAILABLE) << bob.stderr_text();
+  EXPECT_NE(bob.stderr_text().find("UNAVAILABLE: could not reconnect to rejoin lobby within 30 s"),
+            std::string::npos)
+      << bob.stderr_text();
 }
 
 TEST(RoomChatRejoin, TextsSaidWhileTheClientWasAwayAreShownOnceWhenItRejoins) {
