@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "client/wire/frame_printer.h"
 #include "client/wire/http2_names.h"
 #include "greet.pb.h"
 
@@ -18,6 +19,7 @@ namespace greeter::wire {
 namespace {
 
 using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 using ::testing::Pair;
 using Bytes = std::string;
 
@@ -171,6 +173,27 @@ TEST_F(Decoder, AnImmediateFailureIsATrailersOnlyResponse) {
               server.Block({{":status", "200"}, {"grpc-status", "10"}, {"grpc-message", "no"}})));
   ASSERT_EQ(frames_.size(), 1u);
   EXPECT_EQ(frames_[0].role, HeaderRole::kTrailersOnly);
+}
+
+TEST_F(Decoder, TrailersThatCrossedTheClientsResetAreTrailersOfThatStream) {
+  Deflater client, server;
+  Feed(Direction::kSent, kPreface +
+                             Frame9(kHeaders, kFlagEndHeaders, 1, client.Block(kRequestHeaders)) +
+                             Frame9(kData, kFlagEndStream, 1, GrpcMessage(Request("A"))));
+  Feed(Direction::kReceived,
+       Frame9(kHeaders, kFlagEndHeaders, 1,
+              server.Block({{":status", "200"}, {"content-type", "application/grpc"}})) +
+           Frame9(kData, 0, 1, GrpcMessage(Reply("Hello A"))));
+  Feed(Direction::kSent, Frame9(kRstStream, 0, 1, BigEndian32(8)));  // CANCEL: a deadline
+  // The server sent its trailers before the reset reached it.
+  Feed(Direction::kReceived,
+       Frame9(kHeaders, kFlagEndHeaders | kFlagEndStream, 1, server.Block({{"grpc-status", "4"}})));
+  ASSERT_EQ(frames_.size(), 7u);
+  EXPECT_FALSE(frames_[5].after_reset);
+  EXPECT_EQ(frames_[6].role, HeaderRole::kTrailers);
+  EXPECT_TRUE(frames_[6].after_reset);
+  EXPECT_THAT(FrameText(frames_[6]), HasSubstr("trailers: grpc-status DEADLINE_EXCEEDED"));
+  EXPECT_THAT(FrameText(frames_[6]), HasSubstr("it crossed the client's RST_STREAM"));
 }
 
 TEST_F(Decoder, AHeaderBlockSplitIntoContinuationsDecodesAsOneBlock) {

@@ -56,9 +56,13 @@ struct Frame {
   std::shared_ptr<const std::string> method;
 
   HeaderRole role = HeaderRole::kNone;  // HEADERS and CONTINUATION
-  HeaderList headers;                   // the fields completed in this frame's fragment
-  std::vector<GrpcMessage> messages;    // DATA: the messages that end in this frame
-  uint32_t partial_message_bytes = 0;   // DATA: bytes of a message that goes on in later frames
+  // A HEADERS frame of a stream already reset: it crossed the RST_STREAM on the wire (its
+  // sender sent it before the reset reached it). `reset_by_client` says who reset.
+  bool after_reset = false;
+  bool reset_by_client = false;
+  HeaderList headers;                  // the fields completed in this frame's fragment
+  std::vector<GrpcMessage> messages;   // DATA: the messages that end in this frame
+  uint32_t partial_message_bytes = 0;  // DATA: bytes of a message that goes on in later frames
   std::vector<std::pair<uint16_t, uint32_t>> settings;  // SETTINGS: identifier, value
   std::optional<uint32_t> error_code;                   // RST_STREAM, GOAWAY
   std::optional<uint32_t> increment;                    // WINDOW_UPDATE

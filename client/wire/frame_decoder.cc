@@ -164,7 +164,13 @@ bool FrameDecoder::Decode(Frame& frame, std::span<const uint8_t> payload) {
         return false;
       }
       frame.error_code = Read32(payload);
-      streams_.erase(frame.stream);
+      if (auto open = streams_.find(frame.stream); open != streams_.end()) {
+        reset_streams_[frame.stream] = {frame.direction == Direction::kSent,
+                                        open->second.sent_messages != nullptr,
+                                        open->second.received_header_blocks};
+        if (reset_streams_.size() > kRememberedResets) reset_streams_.erase(reset_streams_.begin());
+        streams_.erase(open);
+      }
       return true;
     case kSettings:
       if (frame.length % 6 != 0 || (frame.flags & kFlagAck && frame.length != 0)) {
@@ -237,14 +243,15 @@ bool FrameDecoder::DecodeHeaderBlock(Frame& frame, std::span<const uint8_t> frag
     }
     fragment = fragment.subspan(skip_front, fragment.size() - skip_front - padding);
 
-    StreamState& stream = streams_[frame.stream];
-    if (frame.direction == Direction::kSent) {
-      frame.role = stream.sent_messages ? HeaderRole::kTrailers : HeaderRole::kRequestHeaders;
+    auto reset =
+        streams_.contains(frame.stream) ? reset_streams_.end() : reset_streams_.find(frame.stream);
+    if (reset != reset_streams_.end()) {  // no new stream: stream ids are never reused
+      frame.after_reset = true;
+      frame.reset_by_client = reset->second.by_client;
+      frame.role = RoleOf(frame, reset->second.sent_messages, reset->second.received_header_blocks);
     } else {
-      const bool ends = frame.flags & kFlagEndStream;
-      frame.role = stream.received_header_blocks++ > 0 ? HeaderRole::kTrailers
-                   : ends                              ? HeaderRole::kTrailersOnly
-                                                       : HeaderRole::kResponseHeaders;
+      StreamState& stream = streams_[frame.stream];
+      frame.role = RoleOf(frame, stream.sent_messages != nullptr, stream.received_header_blocks);
     }
     side.continuation_role = frame.role;
   } else {
@@ -313,6 +320,15 @@ bool FrameDecoder::DecodeData(Frame& frame, std::span<const uint8_t> payload) {
   }
   if (frame.flags & kFlagEndStream) EndStreamSide(frame.stream, frame.direction);
   return true;
+}
+
+HeaderRole FrameDecoder::RoleOf(const Frame& frame, bool sent_messages,
+                                int& received_header_blocks) {
+  if (frame.direction == Direction::kSent) {
+    return sent_messages ? HeaderRole::kTrailers : HeaderRole::kRequestHeaders;
+  }
+  if (received_header_blocks++ > 0) return HeaderRole::kTrailers;
+  return frame.flags & kFlagEndStream ? HeaderRole::kTrailersOnly : HeaderRole::kResponseHeaders;
 }
 
 void FrameDecoder::EndStreamSide(uint32_t stream_id, Direction direction) {

@@ -75,12 +75,22 @@ class FrameDecoder {
   bool DecodeHeaderBlock(Frame& frame, std::span<const uint8_t> fragment, bool first);
   bool DecodeData(Frame& frame, std::span<const uint8_t> payload);
   void EndStreamSide(uint32_t stream, Direction direction);
+  // What a header block is to its stream, from what came on it before.
+  static HeaderRole RoleOf(const Frame& frame, bool sent_messages, int& received_header_blocks);
   PingPurpose PurposeOf(const Frame& ping);
   void Stop(Frame& frame, std::string problem);
 
   FrameSink sink_;
   DirectionState sent_, received_;
   std::map<uint32_t, StreamState> streams_;  // open streams only
+  // The last streams reset, for the header blocks that crossed their RST_STREAM (a few).
+  struct ResetStream {
+    bool by_client = false;
+    bool sent_messages = false;
+    int received_header_blocks = 0;
+  };
+  static constexpr size_t kRememberedResets = 32;
+  std::map<uint32_t, ResetStream> reset_streams_;
 };
 
 }  // namespace greeter::wire

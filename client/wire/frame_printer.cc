@@ -218,7 +218,13 @@ std::string FrameText(const Frame& frame) {
   const std::string detail = FrameDetail(frame);
   if (frame.type == kHeaders || frame.type == kContinuation) {
     line += " " + RoleName(frame.role) + ":" + (detail.empty() ? "" : " " + detail);
-    if (frame.type == kHeaders && frame.flags & kFlagEndStream) {
+    if (frame.after_reset) {
+      line += frame.reset_by_client
+                  ? "; it crossed the client's RST_STREAM (the server sent it before the reset "
+                    "reached it)"
+                  : "; it crossed the server's RST_STREAM (the client sent it before the reset "
+                    "reached it)";
+    } else if (frame.type == kHeaders && frame.flags & kFlagEndStream) {
       line += frame.direction == Direction::kSent ? "; END_STREAM (half-close)"
                                                   : "; END_STREAM (the call is over)";
     }
@@ -255,6 +261,10 @@ std::string FrameJson(const Frame& frame, int connection) {
     case kHeaders:
     case kContinuation: {
       object["role"] = RoleName(frame.role);
+      if (frame.after_reset) {
+        object["after_reset"] = true;
+        object["reset_by"] = frame.reset_by_client ? "client" : "server";
+      }
       auto headers = nlohmann::json::array();
       for (const auto& [name, value] : frame.headers) {
         headers.push_back({name, IsBinaryKey(name) ? Quoted(value, true) : value});
