@@ -38,6 +38,23 @@ TEST_F(ClientCli, AChatInARoomTakesWhoAndLeaveAsTheReplDoes) {
   bob.WaitFor(greet::LEFT, "Ann");
 }
 
+TEST_F(ClientCli, ACommandLineItCannotParseIsRefusedInItsOwnWords) {
+  auto result = Client({"frob", "A"});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_EQ(result.err.rfind("greeter-client: unknown command frob (the commands: ", 0), 0u)
+      << result.err;
+  result = Client({"--bogus", "hello", "A"});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_EQ(result.err.rfind("greeter-client: not expected here: --bogus", 0), 0u) << result.err;
+  result = Client({"status", "--deadline", "1s"});  // a flag of the client, after the command
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_EQ(result.err.rfind("greeter-client: not expected here: --deadline 1s", 0), 0u)
+      << result.err;
+  result = Client({"--fail-after", "2", "hello", "A"});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_EQ(result.err.rfind("greeter-client: --fail-after requires --fail", 0), 0u) << result.err;
+}
+
 TEST_F(ClientCli, AHeaderGrpcWouldRefuseExitsTwoNamingTheRule) {
   for (const auto& [header, rule] : std::vector<std::pair<std::string, std::string>>{
            {"Bad Key=1", "a metadata key may hold only lower-case letters"},

@@ -73,6 +73,13 @@ TEST(ServerCli, GrpcArgWithoutAGrpcNameIsABadCommandLine) {
       << server.stderr_text();
 }
 
+TEST(ServerCli, AFlagValueItCannotTakeIsRefusedInItsOwnWords) {
+  ChildProcess server({GREETER_SERVER_BIN, "--listen", "127.0.0.1:0", "--max-open-calls", "abc"});
+  EXPECT_EQ(server.Wait(10s), 2);
+  EXPECT_EQ(server.stderr_text().rfind("greeter-server: --max-open-calls: ", 0), 0u)
+      << server.stderr_text();
+}
+
 TEST(ServerCli, LogFormatJsonLogsOneObjectPerCall) {
   ChildProcess server({GREETER_SERVER_BIN, "--listen", "127.0.0.1:0", "--log-format", "json"});
   const auto target = StartServer(server);
