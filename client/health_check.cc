@@ -13,7 +13,8 @@ namespace greeter {
 
 using grpc::health::v1::HealthCheckResponse;
 
-int RunHealthCheck(const std::shared_ptr<grpc::Channel>& channel, const std::string& service,
+int RunHealthCheck(const std::shared_ptr<grpc::Channel>& channel, const std::string& target,
+                   const std::string& service,
                    const std::vector<std::pair<std::string, std::string>>& headers,
                    std::chrono::milliseconds timeout, bool json, std::ostream& out,
                    std::ostream& err) {
@@ -32,7 +33,7 @@ int RunHealthCheck(const std::shared_ptr<grpc::Channel>& channel, const std::str
   // Told apart from a failing call: a probe's "cannot reach it" differs from "it answered no".
   if (!channel->WaitForConnected(std::chrono::system_clock::now() + timeout)) {
     fail(grpc::Status(grpc::StatusCode::UNAVAILABLE,
-                      "cannot connect within " + FormatDuration(timeout)),
+                      "cannot connect to " + target + " within " + FormatDuration(timeout)),
          {});
     return kHealthConnectionFailed;
   }

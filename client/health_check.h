@@ -21,12 +21,13 @@ enum HealthExit : int {
   kHealthNotServing = 4,  // NOT_SERVING, UNKNOWN, or a service the server does not know
 };
 
-// Connects within `timeout`, asks grpc.health.v1.Health/Check about `service` ("" is the whole
-// server) within `timeout` more, prints the status on `out` (or what failed on `err`) and
-// returns the exit code. `json`: the status as {"service":...,"status":"SERVING"}, and a
-// failure also as ErrorJson on `out`.
-// `headers` go with the call, as --header's with every call.
-int RunHealthCheck(const std::shared_ptr<grpc::Channel>& channel, const std::string& service,
+// Connects to `target` (for the message) within `timeout`, asks grpc.health.v1.Health/Check about
+// `service` ("" is the whole server) within `timeout` more, prints the status on `out` (or what
+// failed on `err`) and returns the exit code. `json`: the status as
+// {"service":...,"status":"SERVING"}, and a failure also as ErrorJson on `out`. `headers` go with
+// the call, as --header's with every call.
+int RunHealthCheck(const std::shared_ptr<grpc::Channel>& channel, const std::string& target,
+                   const std::string& service,
                    const std::vector<std::pair<std::string, std::string>>& headers,
                    std::chrono::milliseconds timeout, bool json, std::ostream& out,
                    std::ostream& err);

@@ -131,8 +131,8 @@ int main(int argc, char** argv) {
 
   if (*health) {
     const auto timeout = settings.deadline.value_or(std::chrono::seconds(5));
-    return finish(greeter::RunHealthCheck(channel, health_service, settings.metadata, timeout,
-                                          flags.json, std::cout, std::cerr));
+    return finish(greeter::RunHealthCheck(channel, flags.target, health_service, settings.metadata,
+                                          timeout, flags.json, std::cout, std::cerr));
   }
   if (*status_command) {
     const auto timeout = settings.deadline.value_or(std::chrono::seconds(5));

@@ -76,7 +76,8 @@ ConnectionAcceptor::ConnectionAcceptor(asio::io_context& io_context, const std::
       max_connections_(max_connections),
       notice_(std::move(notice)) {
   std::string last_error = "no address";
-  for (auto endpoint : EndpointsOf(io_context, listen)) {
+  const auto endpoints = EndpointsOf(io_context, listen);
+  for (auto endpoint : endpoints) {
     if (port_ != 0) endpoint.port(static_cast<unsigned short>(port_));  // one port for all
     auto listener =
         std::make_unique<Listener>(Listener{tcp::acceptor(strand_), asio::steady_timer(strand_)});
@@ -89,7 +90,9 @@ ConnectionAcceptor::ConnectionAcceptor(asio::io_context& io_context, const std::
     if (!error) listener->socket.listen(asio::socket_base::max_listen_connections, error);
     if (!error) listener->socket.non_blocking(true, error);
     if (error) {
-      last_error = endpoint.address().to_string() + ": " + error.message();
+      // The address only when the name had several: else it repeats what --listen said.
+      last_error =
+          (endpoints.size() > 1 ? endpoint.address().to_string() + ": " : "") + error.message();
       continue;
     }
     port_ = listener->socket.local_endpoint().port();

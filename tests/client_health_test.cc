@@ -31,7 +31,8 @@ TEST(ClientHealth, NoServerExitsTwo) {
   const auto result =
       RunProgram({GREETER_CLIENT_BIN, "--target", "127.0.0.1:1", "--deadline", "300ms", "health"});
   EXPECT_EQ(result.exit_code, 2);
-  EXPECT_NE(result.err.find("cannot connect"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("cannot connect to 127.0.0.1:1 within 300ms"), std::string::npos)
+      << result.err;
 }
 
 TEST(ClientHealth, BadFlagsExitOne) {

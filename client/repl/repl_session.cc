@@ -326,7 +326,8 @@ ReplSession::KnobOutcome ReplSession::ApplyKnob(const Command& command) {
       knobs.clear_fail();
       return "no fail";
     case Knob::kFailAfter:
-      if (knobs.has_fail()) knobs.mutable_fail()->set_after_replies(0);
+      if (!knobs.has_fail()) return "no fail-after (and no fail)";
+      knobs.mutable_fail()->set_after_replies(0);
       return fail_text();
     case Knob::kDelay:
       knobs.set_first_reply_delay_ms(0);
