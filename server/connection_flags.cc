@@ -15,7 +15,7 @@ void AddDurationFlag(CLI::App& app, const std::string& name, ConnectionOptions::
          [name, &target](const std::string& text) {
            const auto duration = ParseDuration(text);
            if (!duration) {
-             throw CLI::ValidationError(name, "not a duration: " + text + " (use e.g. 500ms, 20s)");
+             throw CLI::ValidationError(NotADuration(name, text));
            }
            target = *duration;
          },

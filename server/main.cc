@@ -223,8 +223,7 @@ int main(int argc, char** argv) {
   }
   const auto drain = greeter::ParseDuration(drain_text);
   if (!drain) {
-    std::cerr << "greeter-server: --drain: not a duration: " << drain_text
-              << " (use e.g. 500ms, 5s)\n";
+    std::cerr << "greeter-server: " << greeter::NotADuration("--drain", drain_text) << "\n";
     return 2;
   }
 

@@ -396,7 +396,8 @@ TEST_F(ClientCli, HealthAndStatusHonourJson) {
   EXPECT_EQ(unreachable.exit_code, 2);
   EXPECT_EQ(unreachable.out,
             "{\"error\":{\"code\":\"UNAVAILABLE\",\"code_number\":14,\"message\":\"cannot "
-            "connect within 300ms\",\"trailing_metadata\":{}}}\n");
+            "connect to " +
+                nowhere + " within 300ms\",\"trailing_metadata\":{}}}\n");
 
   const auto status = RunProgram(
       {GREETER_CLIENT_BIN, "--target", nowhere, "--deadline", "300ms", "--json", "status"});
