@@ -24,9 +24,14 @@ std::variant<CallKnobs, grpc::Status> CallKnobs::From(const greet::HelloRequest&
                      std::to_string(fail.code()));
     }
     if (most_replies && fail.after_replies() > *most_replies) {
-      return Invalid("fail.after_replies: this call sends at most " +
-                     std::to_string(*most_replies) + " replies, got " +
-                     std::to_string(fail.after_replies()));
+      // A unary or client-stream call's one reply comes with its end: it cannot fail after it.
+      return Invalid(*most_replies == 0
+                         ? "fail.after_replies: must be 0 for this call, whose one reply comes "
+                           "with its end (it cannot fail after it), got " +
+                               std::to_string(fail.after_replies())
+                         : "fail.after_replies: this call sends at most " +
+                               std::to_string(*most_replies) + " replies, got " +
+                               std::to_string(fail.after_replies()));
     }
     knobs.failure = grpc::Status(static_cast<grpc::StatusCode>(fail.code()), fail.message());
     knobs.fail_after_replies = fail.after_replies();

@@ -266,7 +266,8 @@ TEST(Semantics, FailingAfterMoreRepliesThanTheCallHasIsRefused) {
   const auto outcome = CallUnary(*server.NewStub(), context, request);
   EXPECT_EQ(outcome.status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(outcome.status.error_message(),
-            "fail.after_replies: this call sends at most 0 replies, got 1");
+            "fail.after_replies: must be 0 for this call, whose one reply comes with its end (it "
+            "cannot fail after it), got 1");
 }
 
 TEST(Semantics, EmptyBidiStreamEndsOkWithNoReplies) {
