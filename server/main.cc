@@ -252,13 +252,6 @@ int main(int argc, char** argv) {
     std::cerr << "greeter-server: " << *problem << "\n";
     return 2;
   }
-  if (!options.tls.enabled() && !IsUnixSocket(options.listen) &&
-      !IsLoopback(HostOf(options.listen))) {
-    std::cerr << "greeter-server: warning: plaintext on " << options.listen
-              << ": anyone on the network can read and change the calls; use --tls-cert and "
-                 "--tls-key\n";
-  }
-
   greeter::ShutdownSignals signals;  // before the server: a signal from now on drains
   // From here on, nothing the server does writes to stderr itself: a stalled stderr must not
   // stop a reaction, nor the drain.
@@ -271,6 +264,13 @@ int main(int argc, char** argv) {
   } catch (const std::exception& error) {
     log.Write("greeter-server: " + std::string(error.what()) + "\n");
     return 1;
+  }
+  // Once it listens: a server that could not start has nothing to warn about.
+  if (!options.tls.enabled() && !IsUnixSocket(options.listen) &&
+      !IsLoopback(HostOf(options.listen))) {
+    log.Write("greeter-server: warning: plaintext on " + options.listen +
+              ": anyone on the network can read and change the calls; use --tls-cert and "
+              "--tls-key\n");
   }
 
   // Scripts and tests wait for this line: it is printed once the port accepts connections.
