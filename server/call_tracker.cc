@@ -7,7 +7,6 @@ namespace greeter {
 CallTracker::CallTracker(const char* method, grpc::CallbackServerContext* context,
                          CallEnvironment& env)
     : method_(method), context_(context), reporter_(env.reporter) {
-  reporter_.CallStarted();
   std::string peer = context->peer();
   auto place = env.open_calls.TryEnter(peer);
   if (auto* slot = std::get_if<OpenCalls::Slot>(&place)) {
@@ -16,6 +15,7 @@ CallTracker::CallTracker(const char* method, grpc::CallbackServerContext* contex
     refused_peer_ = std::move(peer);
     admission_refusal_ = std::get<grpc::Status>(std::move(place));
   }
+  reporter_.CallStarted();  // after taking its place: a call counted as started holds one
 }
 
 grpc::Status CallTracker::Admit() {

@@ -9,32 +9,36 @@ OpenCalls::Shard& OpenCalls::ShardOf(const std::string& peer) {
 }
 
 std::variant<OpenCalls::Slot, grpc::Status> OpenCalls::TryEnter(std::string peer) {
-  if (open_.fetch_add(1, std::memory_order_relaxed) >= open_limit_) {
-    open_.fetch_sub(1, std::memory_order_relaxed);
-    return ServerRefusal();
-  }
   Shard& shard = ShardOf(peer);
   {
     std::lock_guard lock(shard.mutex);
     uint32_t& calls = shard.calls_by_peer[peer];
-    if (calls >= per_connection_limit_) {  // the entry stays: a call of its own holds it
-      open_.fetch_sub(1, std::memory_order_relaxed);
-      return ConnectionRefusal();
-    }
+    // Refused: the entry stays, as calls of its own hold it.
+    if (calls >= per_connection_limit_) return ConnectionRefusal();
     ++calls;
   }
+  // Never past the limit, not even for a moment: a call refused here takes no other's place.
+  uint32_t open = open_.load(std::memory_order_relaxed);
+  do {
+    if (open >= open_limit_) {
+      LeaveConnection(peer);
+      return ServerRefusal();
+    }
+  } while (!open_.compare_exchange_weak(open, open + 1, std::memory_order_relaxed));
   return Slot(this, std::move(peer));
 }
 
-void OpenCalls::Leave(const std::string& peer) {
-  {
-    Shard& shard = ShardOf(peer);
-    std::lock_guard lock(shard.mutex);
-    auto entry = shard.calls_by_peer.find(peer);
-    if (entry != shard.calls_by_peer.end() && --entry->second == 0) {
-      shard.calls_by_peer.erase(entry);
-    }
+void OpenCalls::LeaveConnection(const std::string& peer) {
+  Shard& shard = ShardOf(peer);
+  std::lock_guard lock(shard.mutex);
+  auto entry = shard.calls_by_peer.find(peer);
+  if (entry != shard.calls_by_peer.end() && --entry->second == 0) {
+    shard.calls_by_peer.erase(entry);
   }
+}
+
+void OpenCalls::Leave(const std::string& peer) {
+  LeaveConnection(peer);
   open_.fetch_sub(1, std::memory_order_relaxed);
 }
 

@@ -56,6 +56,7 @@ class OpenCalls {
   };
   Shard& ShardOf(const std::string& peer);
   void Leave(const std::string& peer);
+  void LeaveConnection(const std::string& peer);
   grpc::Status ConnectionRefusal() const;
   grpc::Status ServerRefusal() const;
 

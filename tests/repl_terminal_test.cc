@@ -183,6 +183,17 @@ TEST_F(ReplTerminal, TheRestOfALineHalfTypedWhenTheServerEndsTheChatIsDroppedToo
   client->Type("lo world\r");
   client->Type("help hello\r");
   EXPECT_TRUE(client->WaitFor("usage: hello NAME", 5s)) << client->output();
+
+  // Ctrl-C ends the dropping too: what is typed after it is a command again.
+  client->Type("chat B\r");
+  client->Type("x\r");
+  client->Type("hal");
+  EXPECT_TRUE(client->WaitFor("chat\x1b[0m> hal", 5s)) << client->output();
+  EXPECT_TRUE(client->WaitFor("left the chat: ABORTED: enough", 10s)) << client->output();
+  client->Type(kCtrlC);  // a signal, not a key: the next keys wait for its echo
+  EXPECT_TRUE(client->WaitFor("^C\r\n", 5s)) << client->output();
+  client->Type("help stream\r");
+  EXPECT_TRUE(client->WaitFor("usage: stream NAME", 5s)) << client->output();
   EXPECT_EQ(client->output().find("unknown command"), std::string::npos) << client->output();
 }
 

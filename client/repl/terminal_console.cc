@@ -127,7 +127,9 @@ void TerminalConsole::ReadLine(std::string prompt, LineKind kind) {
   if (reading_) {
     // A new line under a new prompt (a chat the server ended gives way to a command): libedit
     // draws a prompt only when it starts reading, and what was typed was for the old one.
-    dropping_line_ = keys_in_line_ && kind_ == LineKind::kText && kind == LineKind::kCommand;
+    // Half typed: text in libedit's line, or keys typed for it that libedit has not read yet.
+    dropping_line_ =
+        kind_ == LineKind::kText && kind == LineKind::kCommand && (rl_end > 0 || KeysWaiting() > 0);
     std::fputs("\r\x1b[K", stdout);
     StopReading();
   }
@@ -154,18 +156,22 @@ void TerminalConsole::WaitForKeys() {
                         WaitForKeys();
                         return;
                       }
-                      keys_in_line_ = true;     // unless this key ends the line:
-                      rl_callback_read_char();  // OnLibeditLine, and the next line's prompt
+                      rl_callback_read_char();  // may complete the line: OnLibeditLine
                       if (reading_) WaitForKeys();
                     });
+}
+
+int TerminalConsole::KeysWaiting() {
+  int waiting = 0;
+  return ::ioctl(input_.native_handle(), FIONREAD, &waiting) == 0 ? waiting : 0;
 }
 
 bool TerminalConsole::DropRestOfLine() {
   // Only the keys already there (the descriptor may block), one at a time: what follows the
   // end stays for libedit.
-  int waiting = 0;
-  if (::ioctl(input_.native_handle(), FIONREAD, &waiting) != 0) return true;
-  for (char key; waiting > 0 && ::read(input_.native_handle(), &key, 1) == 1; --waiting) {
+  for (int waiting = KeysWaiting(); waiting > 0; --waiting) {
+    char key;
+    if (::read(input_.native_handle(), &key, 1) != 1) return false;
     if (key == '\r' || key == '\n' || key == '\x04') return true;
   }
   return false;
@@ -191,7 +197,6 @@ void TerminalConsole::OnLibeditLine(char* line) {
 void TerminalConsole::StopReading() {
   if (!reading_) return;
   reading_ = false;  // a wait still pending finds this and reads nothing
-  keys_in_line_ = false;
   rl_callback_handler_remove();
   // Between lines (a call runs) the terminal stays in libedit's modes, so what is typed ahead
   // reaches the next line as typed: in the terminal's own modes a Ctrl-D typed during a call
@@ -200,6 +205,7 @@ void TerminalConsole::StopReading() {
 }
 
 void TerminalConsole::CancelLine() {
+  dropping_line_ = false;  // Ctrl-C: what is typed next is new
   if (!reading_) return;
   rl_replace_line("", 0);
   StopReading();

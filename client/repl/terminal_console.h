@@ -35,6 +35,7 @@ class TerminalConsole final : public Console {
   // Drops the keys that are there up to the end of the line being dropped (Enter, or the
   // Ctrl-D that meant to leave the chat): false while that end is yet to come.
   bool DropRestOfLine();
+  int KeysWaiting();  // typed, and not yet read
   void StopReading();
   void SaveHistory();
   void WaitForJobControl();
@@ -50,8 +51,7 @@ class TerminalConsole final : public Console {
   std::string prompt_;
   LineKind kind_ = LineKind::kCommand;
   bool reading_ = false;
-  bool waiting_ = false;       // for keys: one wait at a time
-  bool keys_in_line_ = false;  // keys reached the line being read
+  bool waiting_ = false;  // for keys: one wait at a time
   // The server ended the chat or collect under a half-typed line: the rest of that line, typed
   // before the person saw the end, is dropped too, not run as a command.
   bool dropping_line_ = false;
