@@ -143,6 +143,7 @@ struct SharedRoomMembers {
   SharedRoomMembers(std::string room, std::string you) : members(std::move(room), std::move(you)) {}
   std::mutex mutex;
   RoomMembers members;
+  bool chat_over = false;  // then input lines, /who too, are not read any more
 };
 
 grpc::Status RunChat(CommandEnvironment& env, const std::string& name, const std::string& room) {
@@ -167,10 +168,17 @@ grpc::Status RunChat(CommandEnvironment& env, const std::string& name, const std
       }
       for (const auto& answer : answers) env.printer.Note(answer);
     };
+    auto on_done = [who, on_done = handlers.on_done](const grpc::Status& status) {
+      {
+        std::lock_guard lock(who->mutex);
+        who->chat_over = true;
+      }
+      on_done(status);
+    };
     auto chat =
         RoomChat::Start(env.stub, env.channel, env.settings, name, room,
                         {on_event, [&env](const std::string& note) { env.printer.Note(note); },
-                         handlers.on_done, handlers.on_metadata});
+                         on_done, handlers.on_metadata});
     SendInputLines(
         chat, env.input, "text",
         [](std::string line, bool) { return CallSettings::SayRequest(std::move(line)); }, true,
@@ -181,6 +189,7 @@ grpc::Status RunChat(CommandEnvironment& env, const std::string& name, const std
           std::optional<std::string> answer;
           {
             std::lock_guard lock(who->mutex);
+            if (who->chat_over) return ChatLine::kLeave;  // nothing after the call's end
             answer = who->members.Ask();
           }
           if (answer) env.printer.Note(*answer);  // else once the welcome comes

@@ -196,6 +196,23 @@ TEST_F(Decoder, TrailersThatCrossedTheClientsResetAreTrailersOfThatStream) {
   EXPECT_THAT(FrameText(frames_[6]), HasSubstr("it crossed the client's RST_STREAM"));
 }
 
+TEST_F(Decoder, ALongLivedStreamResetAfterManyOthersIsStillKnownAsReset) {
+  Deflater client, server;
+  Feed(Direction::kSent,
+       kPreface + Frame9(kHeaders, kFlagEndHeaders, 1, client.Block(kRequestHeaders)));
+  for (uint32_t stream = 3; stream < 3 + 2 * 40; stream += 2) {  // 40 short calls, each reset
+    Feed(Direction::kSent,
+         Frame9(kHeaders, kFlagEndHeaders, stream, client.Block(kRequestHeaders)) +
+             Frame9(kRstStream, 0, stream, BigEndian32(8)));
+  }
+  Feed(Direction::kSent, Frame9(kRstStream, 0, 1, BigEndian32(8)));  // the first, reset last
+  frames_.clear();
+  Feed(Direction::kReceived,
+       Frame9(kHeaders, kFlagEndHeaders | kFlagEndStream, 1, server.Block({{"grpc-status", "1"}})));
+  ASSERT_EQ(frames_.size(), 1u);
+  EXPECT_TRUE(frames_[0].after_reset);
+}
+
 TEST_F(Decoder, AHeaderBlockSplitIntoContinuationsDecodesAsOneBlock) {
   Deflater client;
   const Bytes block = client.Block(kRequestHeaders);

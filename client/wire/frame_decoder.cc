@@ -168,7 +168,11 @@ bool FrameDecoder::Decode(Frame& frame, std::span<const uint8_t> payload) {
         reset_streams_[frame.stream] = {frame.direction == Direction::kSent,
                                         open->second.sent_messages != nullptr,
                                         open->second.received_header_blocks};
-        if (reset_streams_.size() > kRememberedResets) reset_streams_.erase(reset_streams_.begin());
+        reset_order_.push_back(frame.stream);
+        if (reset_order_.size() > kRememberedResets) {  // the one reset longest ago goes
+          reset_streams_.erase(reset_order_.front());
+          reset_order_.pop_front();
+        }
         streams_.erase(open);
       }
       return true;
@@ -245,17 +249,25 @@ bool FrameDecoder::DecodeHeaderBlock(Frame& frame, std::span<const uint8_t> frag
 
     auto reset =
         streams_.contains(frame.stream) ? reset_streams_.end() : reset_streams_.find(frame.stream);
+    auto open = streams_.find(frame.stream);
     if (reset != reset_streams_.end()) {  // no new stream: stream ids are never reused
       frame.after_reset = true;
       frame.reset_by_client = reset->second.by_client;
       frame.role = RoleOf(frame, reset->second.sent_messages, reset->second.received_header_blocks);
-    } else {
-      StreamState& stream = streams_[frame.stream];
+    } else if (open != streams_.end() || frame.direction == Direction::kSent) {
+      StreamState& stream = open != streams_.end() ? open->second : streams_[frame.stream];
       frame.role = RoleOf(frame, stream.sent_messages != nullptr, stream.received_header_blocks);
+    } else {  // the server's, on a stream not known here (forgotten): nothing is kept for it
+      int none = 0;
+      frame.role = RoleOf(frame, false, none);
     }
     side.continuation_role = frame.role;
+    side.continuation_after_reset = frame.after_reset;
+    side.continuation_reset_by_client = frame.reset_by_client;
   } else {
     frame.role = side.continuation_role;
+    frame.after_reset = side.continuation_after_reset;
+    frame.reset_by_client = side.continuation_reset_by_client;
   }
   const bool last = frame.flags & kFlagEndHeaders;
   if (auto problem = side.hpack.Inflate(fragment, last, frame.headers)) {

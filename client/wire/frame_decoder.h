@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -56,6 +57,7 @@ class FrameDecoder {
     HpackInflater hpack;
     uint32_t continuation_stream = 0;  // a header block goes on in CONTINUATION on this stream
     HeaderRole continuation_role = HeaderRole::kNone;
+    bool continuation_after_reset = false, continuation_reset_by_client = false;
     // When the last frame, and the last DATA, went this way (-1: none yet).
     double last_frame_ms = -1, last_data_ms = -1;
     // PINGs sent this way and not yet answered, with what they are for (a few at most).
@@ -91,6 +93,7 @@ class FrameDecoder {
   };
   static constexpr size_t kRememberedResets = 32;
   std::map<uint32_t, ResetStream> reset_streams_;
+  std::deque<uint32_t> reset_order_;  // of reset_streams_, the one reset longest ago first
 };
 
 }  // namespace greeter::wire
