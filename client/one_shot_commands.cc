@@ -178,7 +178,11 @@ grpc::Status RunChat(CommandEnvironment& env, const std::string& name, const std
     auto chat =
         RoomChat::Start(env.stub, env.channel, env.settings, name, room,
                         {on_event, [&env](const std::string& note) { env.printer.Note(note); },
-                         on_done, handlers.on_metadata});
+                         on_done, handlers.on_metadata,
+                         [who] {
+                           std::lock_guard lock(who->mutex);
+                           who->members.Lost();
+                         }});
     SendInputLines(
         chat, env.input, "text",
         [](std::string line, bool) { return CallSettings::SayRequest(std::move(line)); }, true,

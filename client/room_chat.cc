@@ -230,6 +230,7 @@ void RoomChat::OnCallDone(const grpc::Status& status) {
          " still holds your old seat (its server stopped answering; the seat goes when "
          "that server's presence expires); retrying ...");
   } else if (first_loss) {  // a rejoin that fails too (a server still draining) says nothing
+    if (handlers_.on_lost) handlers_.on_lost();
     Note("lost the room (" + StatusText(status) + "); rejoining " + room_ + " ...");
   }
   // Waiting for the channel blocks: not on gRPC's thread.

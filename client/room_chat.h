@@ -38,6 +38,7 @@ class RoomChat : public std::enable_shared_from_this<RoomChat> {
     std::function<void(const std::string& note)> on_note;     // the rejoins, for people
     std::function<void(const grpc::Status& status)> on_done;  // once, last; nothing after it
     CallHandlers::MetadataHandler on_metadata = {};           // each call's, before its end
+    std::function<void()> on_lost = {};  // the room was lost, a rejoin begins (before its note)
   };
 
   static std::shared_ptr<RoomChat> Start(greet::Greeter::Stub& stub,

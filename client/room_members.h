@@ -26,6 +26,8 @@ class RoomMembers {
   std::optional<std::string> Ask();
   // Follows one event; when it is the welcome, returns the answers to the /who asked before it.
   std::vector<std::string> Apply(const greet::HelloReply& reply);
+  // The room was lost and is being rejoined: /who waits for the next welcome.
+  void Lost() { welcomed_ = false; }
 
  private:
   std::string Text() const;

@@ -36,6 +36,15 @@ TEST(RoomMembers, WhoAskedBeforeTheWelcomeIsAnsweredByIt) {
   EXPECT_TRUE(members.Apply(Event(greet::JOINED, "Cy")).empty());  // each asked once
 }
 
+TEST(RoomMembers, WhoWhileTheRoomIsRejoinedWaitsForTheNewWelcome) {
+  RoomMembers members("lobby", "Ada");
+  members.Apply(Event(greet::WELCOME, "", {"Bob"}));
+  members.Lost();
+  EXPECT_EQ(members.Ask(), std::nullopt);  // not the list from before the loss
+  EXPECT_EQ(members.Apply(Event(greet::WELCOME, "", {"Cy"})),
+            std::vector<std::string>{"here in lobby: you (Ada), Cy"});
+}
+
 TEST(RoomMembers, OneLeftListingManyRemovesEachOfThem) {
   RoomMembers members("lobby", "Ada");
   members.Apply(Event(greet::WELCOME, "", {"slow0", "slow1", "Bob"}));

@@ -553,7 +553,14 @@ void ReplSession::StartRoomChat(const Chat& command) {
                                    if (call_ && call_->id == id) Print(note + "\n");
                                  });
                                },
-                               handlers.on_done, handlers.on_metadata});
+                               handlers.on_done, handlers.on_metadata,
+                               [this, id] {
+                                 asio::post(io_, [this, id] {
+                                   if (call_ && call_->id == id && call_->members) {
+                                     call_->members->Lost();
+                                   }
+                                 });
+                               }});
   call.cancel = [chat] { chat->Cancel(); };
   call.room = command.room;
   call.members.emplace(command.room, command.name);
