@@ -106,6 +106,8 @@ TEST(ReplCommand, SetAndUnsetDeadlineAndHeaders) {
   // As --deadline 0: a deadline of no time would race the call, so it is refused, saying so.
   EXPECT_EQ(ErrorOf("set deadline 0"),
             "set deadline: must be more than 0 (unset deadline: no deadline)");
+  EXPECT_EQ(ErrorOf("set deadline"), "usage: set deadline DURATION");  // that setting's usage
+  EXPECT_EQ(ErrorOf("set deadline 1 2"), "usage: set deadline DURATION");
   const auto header = Parsed<SetHeader>("set header X-User=alice=admin");
   EXPECT_EQ(header.key, "x-user");  // gRPC metadata keys are lower case
   EXPECT_EQ(header.value, "alice=admin");

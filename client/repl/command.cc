@@ -65,16 +65,26 @@ std::optional<bool> OnOrOff(std::string_view text) {
   return std::nullopt;
 }
 
+// "usage: set deadline DURATION" for a setting it knows, else every setting's.
+ParsedLine SetUsageError(const std::vector<std::string>& words) {
+  for (const auto& setting : Settings()) {
+    if (words.size() >= 2 && words[1] == setting.name) {
+      return Error("usage: set " + std::string(setting.name) + " " + std::string(setting.value));
+    }
+  }
+  return UsageError("set");
+}
+
 // set NAME VALUE. fail's MESSAGE may have spaces: it is the rest of the line.
 ParsedLine ParseSet(const std::vector<std::string>& words) {
-  if (words.size() < 3) return UsageError("set");
+  if (words.size() < 3) return SetUsageError(words);
   const std::string& key = words[1];
   if (key == "fail") {
     const auto [failure, problem] = ParseFailure(Rest(words, 2));
     if (!problem.empty()) return Error("set fail: " + problem);
     return {SetFail{failure.code(), failure.message()}, ""};
   }
-  if (words.size() != 3) return UsageError("set");
+  if (words.size() != 3) return SetUsageError(words);
   const std::string& value = words[2];
   if (key == "deadline") {
     const auto deadline = ParseDuration(value);
