@@ -139,11 +139,41 @@ grpc::Status RunCollect(CommandEnvironment& env, const std::vector<std::string>&
 }
 
 // Who is in a chat's room, for /who: its events come on gRPC's threads, /who on the input's.
-struct SharedRoomMembers {
-  SharedRoomMembers(std::string room, std::string you) : members(std::move(room), std::move(you)) {}
-  std::mutex mutex;
-  RoomMembers members;
-  bool chat_over = false;  // then input lines, /who too, are not read any more
+class SharedRoomMembers {
+ public:
+  SharedRoomMembers(std::string room, std::string you)
+      : members_(std::move(room), std::move(you)) {}
+
+  std::vector<std::string> Apply(const greet::HelloReply& event) {
+    std::lock_guard lock(mutex_);
+    return members_.Apply(event);
+  }
+  void Lost() {
+    std::lock_guard lock(mutex_);
+    members_.Lost();
+  }
+  void EndChat() {
+    std::lock_guard lock(mutex_);
+    chat_over_ = true;
+  }
+  // A line of input: /leave and /who are the chat's own (once it is over, no line is read).
+  ChatLine Take(const std::string& line, ReplyPrinter& printer) {
+    if (line == kLeaveChat) return ChatLine::kLeave;
+    if (line != kWhoIsHere) return ChatLine::kText;
+    std::optional<std::string> answer;
+    {
+      std::lock_guard lock(mutex_);
+      if (chat_over_) return ChatLine::kLeave;
+      answer = members_.Ask();
+    }
+    if (answer) printer.Note(*answer);  // else once the welcome comes
+    return ChatLine::kTaken;
+  }
+
+ private:
+  std::mutex mutex_;
+  RoomMembers members_;
+  bool chat_over_ = false;
 };
 
 grpc::Status RunChat(CommandEnvironment& env, const std::string& name, const std::string& room) {
@@ -161,44 +191,20 @@ grpc::Status RunChat(CommandEnvironment& env, const std::string& name, const std
     auto who = std::make_shared<SharedRoomMembers>(room, name);
     auto on_event = [&env, who, on_reply = handlers.on_reply](const greet::HelloReply& event) {
       on_reply(event);
-      std::vector<std::string> answers;  // to a /who asked before the welcome
-      {
-        std::lock_guard lock(who->mutex);
-        answers = who->members.Apply(event);
-      }
-      for (const auto& answer : answers) env.printer.Note(answer);
+      for (const auto& answer : who->Apply(event)) env.printer.Note(answer);  // /who asked early
     };
     auto on_done = [who, on_done = handlers.on_done](const grpc::Status& status) {
-      {
-        std::lock_guard lock(who->mutex);
-        who->chat_over = true;
-      }
+      who->EndChat();
       on_done(status);
     };
     auto chat =
         RoomChat::Start(env.stub, env.channel, env.settings, name, room,
                         {on_event, [&env](const std::string& note) { env.printer.Note(note); },
-                         on_done, handlers.on_metadata,
-                         [who] {
-                           std::lock_guard lock(who->mutex);
-                           who->members.Lost();
-                         }});
+                         on_done, handlers.on_metadata, [who] { who->Lost(); }});
     SendInputLines(
         chat, env.input, "text",
         [](std::string line, bool) { return CallSettings::SayRequest(std::move(line)); }, true,
-        refusal,
-        [&env, who](const std::string& line) {
-          if (line == kLeaveChat) return ChatLine::kLeave;
-          if (line != kWhoIsHere) return ChatLine::kText;
-          std::optional<std::string> answer;
-          {
-            std::lock_guard lock(who->mutex);
-            if (who->chat_over) return ChatLine::kLeave;  // nothing after the call's end
-            answer = who->members.Ask();
-          }
-          if (answer) env.printer.Note(*answer);  // else once the welcome comes
-          return ChatLine::kTaken;
-        });
+        refusal, [&env, who](const std::string& line) { return who->Take(line, env.printer); });
   }
   auto status = outcome.Wait();
   env.refused_input = refusal->Get();

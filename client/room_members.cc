@@ -1,6 +1,7 @@
 #include "client/room_members.h"
 
 #include <algorithm>
+#include <utility>
 
 namespace greeter {
 
@@ -30,8 +31,10 @@ std::vector<std::string> RoomMembers::Apply(const greet::HelloReply& reply) {
     default:
       break;
   }
-  std::vector<std::string> answers;
-  if (welcomed_) answers.assign(std::exchange(asked_before_welcome_, 0), Text());
+  std::vector<std::string> answers;  // none, for most events: no list is built for them
+  if (welcomed_ && asked_before_welcome_ > 0) {
+    answers.assign(std::exchange(asked_before_welcome_, 0), Text());
+  }
   return answers;
 }
 

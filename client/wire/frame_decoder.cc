@@ -247,9 +247,9 @@ bool FrameDecoder::DecodeHeaderBlock(Frame& frame, std::span<const uint8_t> frag
     }
     fragment = fragment.subspan(skip_front, fragment.size() - skip_front - padding);
 
-    auto reset =
-        streams_.contains(frame.stream) ? reset_streams_.end() : reset_streams_.find(frame.stream);
-    auto open = streams_.find(frame.stream);
+    const auto open = streams_.find(frame.stream);
+    const auto reset =
+        open == streams_.end() ? reset_streams_.find(frame.stream) : reset_streams_.end();
     if (reset != reset_streams_.end()) {  // no new stream: stream ids are never reused
       frame.after_reset = true;
       frame.reset_by_client = reset->second.by_client;
