@@ -25,6 +25,9 @@ using asio::ip::tcp;
 constexpr auto kSweepInterval = 100ms;
 constexpr auto kRetryAfterAcceptFailed = 50ms;
 constexpr auto kReportInterval = 1s;
+// How often idle connections are looked for: a quarter of the idle limit, within these.
+constexpr auto kFewestIdleLooks = 15s;
+constexpr auto kMostIdleLooks = 10ms;
 constexpr int kAcceptsPerWakeUp = 64;  // then the other listeners and handlers get a turn
 constexpr size_t kReservedDescriptors = 128;
 constexpr size_t kMostDefaultConnections = 10'000;
@@ -70,11 +73,17 @@ size_t DefaultMaxConnections() {
 }
 
 ConnectionAcceptor::ConnectionAcceptor(asio::io_context& io_context, const std::string& listen,
-                                       size_t max_connections, Notice notice)
+                                       size_t max_connections, OpenCalls& calls,
+                                       std::chrono::milliseconds max_idle, Notice notice)
     : strand_(asio::make_strand(io_context)),
       report_timer_(strand_),
+      idle_timer_(strand_),
       max_connections_(max_connections),
-      notice_(std::move(notice)) {
+      notice_(std::move(notice)),
+      open_(calls, max_idle),
+      idle_look_interval_(
+          std::clamp<std::chrono::milliseconds>(max_idle / 4, kMostIdleLooks, kFewestIdleLooks)),
+      closes_idle_(max_idle.count() > 0) {
   std::string last_error = "no address";
   const auto endpoints = EndpointsOf(io_context, listen);
   for (auto endpoint : endpoints) {
@@ -111,6 +120,7 @@ void ConnectionAcceptor::Start(grpc::experimental::ExternalConnectionAcceptor& g
   asio::post(strand_, [this, &grpc] {
     grpc_ = &grpc;
     for (auto& listener : listeners_) WaitForConnections(*listener);
+    if (closes_idle_) LookForIdleConnections();
   });
 }
 
@@ -124,6 +134,7 @@ void ConnectionAcceptor::Stop() {
       listener->retry.cancel();
     }
     report_timer_.cancel();
+    idle_timer_.cancel();
     stopped.set_value();
   });
   stopped.get_future().wait();
@@ -173,11 +184,23 @@ void ConnectionAcceptor::Admit(Listener& listener, int fd) {
   }
   const int on = 1;
   setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);  // as gRPC's own listener does
-  open_.Add(fd);
+  open_.Add(fd, std::chrono::steady_clock::now());
   grpc::experimental::ExternalConnectionAcceptor::NewConnectionParameters connection;
   connection.listener_fd = listener.socket.native_handle();
   connection.fd = fd;
   grpc_->HandleNewConnection(&connection);
+}
+
+void ConnectionAcceptor::LookForIdleConnections() {
+  idle_timer_.expires_after(idle_look_interval_);
+  idle_timer_.async_wait([this](asio::error_code error) {
+    if (stopped_ || error) return;
+    const auto now = std::chrono::steady_clock::now();
+    open_.ForgetClosed();
+    last_sweep_ = now;
+    open_.CloseIdle(now);
+    LookForIdleConnections();
+  });
 }
 
 void ConnectionAcceptor::ShedOneWaiting(Listener& listener) {

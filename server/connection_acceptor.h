@@ -21,15 +21,17 @@ namespace greeter {
 // past `max_connections` (closes them at once, counted), sheds the waiting connection when
 // descriptors run out and tries again shortly, and hands every connection it keeps to gRPC
 // (which runs TLS and HTTP/2 on it as on its own). Refusals are reported through `notice`,
-// at most one line a second.
+// at most one line a second. With a `max_idle`, it also closes the connections that have had
+// no call open for that long (OpenConnections::CloseIdle), looking every max_idle / 4.
 class ConnectionAcceptor {
  public:
   using Notice = std::function<void(const std::string&)>;
 
   // Binds every address `listen` (host:port, port 0: a free one) resolves to and listens;
-  // throws std::runtime_error when none can be bound.
+  // throws std::runtime_error when none can be bound. `calls` must outlive Stop.
   ConnectionAcceptor(asio::io_context& io_context, const std::string& listen,
-                     size_t max_connections, Notice notice);
+                     size_t max_connections, OpenCalls& calls, std::chrono::milliseconds max_idle,
+                     Notice notice);
   ConnectionAcceptor(const ConnectionAcceptor&) = delete;
   ConnectionAcceptor& operator=(const ConnectionAcceptor&) = delete;
   ~ConnectionAcceptor();
@@ -54,10 +56,12 @@ class ConnectionAcceptor {
   void ShedOneWaiting(Listener& listener);
   void CountRefused(bool out_of_descriptors);
   void Report();
+  void LookForIdleConnections();
 
   asio::strand<asio::io_context::executor_type> strand_;
   std::vector<std::unique_ptr<Listener>> listeners_;
   asio::steady_timer report_timer_;
+  asio::steady_timer idle_timer_;
   int port_ = 0;
   size_t max_connections_;
   Notice notice_;
@@ -65,6 +69,8 @@ class ConnectionAcceptor {
   bool stopped_ = false;
   int spare_fd_ = -1;  // closed to accept (and close) one connection when descriptors run out
   OpenConnections open_;
+  const std::chrono::milliseconds idle_look_interval_;
+  const bool closes_idle_;
   std::chrono::steady_clock::time_point last_sweep_{};
   std::chrono::steady_clock::time_point last_report_{};
   bool report_pending_ = false;

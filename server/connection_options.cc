@@ -12,7 +12,7 @@ int Milliseconds(ConnectionOptions::Duration duration) {
 
 }  // namespace
 
-void ConnectionOptions::ApplyTo(grpc::ServerBuilder& builder) const {
+void ConnectionOptions::ApplyTo(grpc::ServerBuilder& builder, bool grpc_closes_idle) const {
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, Milliseconds(keepalive_time));
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, Milliseconds(keepalive_timeout));
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS,
@@ -20,7 +20,7 @@ void ConnectionOptions::ApplyTo(grpc::ServerBuilder& builder) const {
   builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS,
                              Milliseconds(min_ping_interval));
   // gRPC's own "no limit" for these three is to leave them unset.
-  if (max_connection_idle.count() > 0) {
+  if (grpc_closes_idle && max_connection_idle.count() > 0) {
     builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS, Milliseconds(max_connection_idle));
   }
   if (max_connection_age.count() > 0) {

@@ -41,7 +41,9 @@ struct ConnectionOptions {
   // passed as an integer, anything else as a string. Applied last, so they win.
   std::vector<std::pair<std::string, std::string>> grpc_args;
 
-  void ApplyTo(grpc::ServerBuilder& builder) const;
+  // Idle connections are closed by gRPC's own filter only where greeter's listener cannot
+  // (`grpc_closes_idle`: a unix socket): the filter costs every call (OpenConnections).
+  void ApplyTo(grpc::ServerBuilder& builder, bool grpc_closes_idle) const;
 };
 
 }  // namespace greeter

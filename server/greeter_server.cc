@@ -56,7 +56,8 @@ GreeterServer::GreeterServer(const ServerOptions& options, CallObserver observer
     const size_t max_connections = options.connection.max_connections > 0
                                        ? options.connection.max_connections
                                        : DefaultMaxConnections();
-    acceptor_.emplace(io_context_, options.listen, max_connections, options.notice);
+    acceptor_.emplace(io_context_, options.listen, max_connections, service_.open_calls(),
+                      options.connection.max_connection_idle, options.notice);
     port_ = acceptor_->port();
     grpc_acceptor_ = builder.experimental().AddExternalConnectionAcceptor(
         grpc::ServerBuilder::experimental_type::ExternalConnectionType::FROM_FD,
@@ -67,7 +68,7 @@ GreeterServer::GreeterServer(const ServerOptions& options, CallObserver observer
   }
   // gRPC sets SO_REUSEPORT by default: a second server would then share the port silently.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
-  options.connection.ApplyTo(builder);
+  options.connection.ApplyTo(builder, /*grpc_closes_idle=*/!acceptor_);
   builder.SetMaxReceiveMessageSize(options.limits.max_receive_message_bytes);
   // gRPC's own memory (connections, streams, buffers) under one quota: under pressure its
   // transport refuses new streams and shrinks read buffers instead of growing without bound.

@@ -42,6 +42,7 @@ class GreeterService final : public RawGreeterService {
   const CallReporter& reporter() const { return reporter_; }
   const ReplyMemory& reply_memory() const { return reply_memory_; }
   RoomEngine& rooms() { return *rooms_; }
+  OpenCalls& open_calls() { return open_calls_; }
 
  private:
   const ServerLimits limits_;

@@ -12,10 +12,11 @@ std::variant<OpenCalls::Slot, grpc::Status> OpenCalls::TryEnter(std::string peer
   Shard& shard = ShardOf(peer);
   {
     std::lock_guard lock(shard.mutex);
-    uint32_t& calls = shard.calls_by_peer[peer];
+    ConnectionCalls& calls = shard.connections_by_peer[peer].calls;
     // Refused: the entry stays, as calls of its own hold it.
-    if (calls >= per_connection_limit_) return ConnectionRefusal();
-    ++calls;
+    if (calls.open >= per_connection_limit_) return ConnectionRefusal();
+    ++calls.open;
+    ++calls.started;
   }
   // Never past the limit, not even for a moment: a call refused here takes no other's place.
   uint32_t open = open_.load(std::memory_order_relaxed);
@@ -31,10 +32,39 @@ std::variant<OpenCalls::Slot, grpc::Status> OpenCalls::TryEnter(std::string peer
 void OpenCalls::LeaveConnection(const std::string& peer) {
   Shard& shard = ShardOf(peer);
   std::lock_guard lock(shard.mutex);
-  auto entry = shard.calls_by_peer.find(peer);
-  if (entry != shard.calls_by_peer.end() && --entry->second == 0) {
-    shard.calls_by_peer.erase(entry);
+  auto entry = shard.connections_by_peer.find(peer);
+  if (entry == shard.connections_by_peer.end()) return;
+  --entry->second.calls.open;
+  EraseIfUnused(shard, entry);
+}
+
+void OpenCalls::EraseIfUnused(Shard& shard,
+                              std::unordered_map<std::string, Connection>::iterator entry) {
+  if (entry->second.calls.open == 0 && entry->second.accepted == 0) {
+    shard.connections_by_peer.erase(entry);
   }
+}
+
+void OpenCalls::Track(const std::string& peer) {
+  Shard& shard = ShardOf(peer);
+  std::lock_guard lock(shard.mutex);
+  ++shard.connections_by_peer[peer].accepted;
+}
+
+void OpenCalls::Forget(const std::string& peer) {
+  Shard& shard = ShardOf(peer);
+  std::lock_guard lock(shard.mutex);
+  auto entry = shard.connections_by_peer.find(peer);
+  if (entry == shard.connections_by_peer.end() || entry->second.accepted == 0) return;
+  --entry->second.accepted;
+  EraseIfUnused(shard, entry);
+}
+
+OpenCalls::ConnectionCalls OpenCalls::CallsOf(const std::string& peer) {
+  Shard& shard = ShardOf(peer);
+  std::lock_guard lock(shard.mutex);
+  auto entry = shard.connections_by_peer.find(peer);
+  return entry == shard.connections_by_peer.end() ? ConnectionCalls{} : entry->second.calls;
 }
 
 void OpenCalls::Leave(const std::string& peer) {

@@ -21,6 +21,8 @@ namespace greeter {
 //   libgrpc (built with its debug checks on), time in every completion of every other call:
 //   each looks its tag up among all pending operations, one by one. Past `open_limit`, calls
 //   are refused, so that no number of clients can take the server past that budget.
+// It also tells greeter's own listener whether a connection it accepted has been idle
+// (Track, CallsOf), for --max-connection-idle.
 class OpenCalls {
  public:
   OpenCalls(uint32_t per_connection_limit, uint32_t open_limit)
@@ -48,12 +50,28 @@ class OpenCalls {
   // limit) when its connection or the server has as many open as it may.
   std::variant<Slot, grpc::Status> TryEnter(std::string peer);
 
+  // A connection greeter accepted from `peer`: its entry stays while it is open, with no call
+  // too, so that CallsOf can tell whether it has been idle. Forget once it has closed.
+  void Track(const std::string& peer);
+  void Forget(const std::string& peer);
+  struct ConnectionCalls {
+    uint32_t open = 0;
+    uint32_t started = 0;  // ever, wrapping: a change since the last look means a call came
+  };
+  ConnectionCalls CallsOf(const std::string& peer);
+
  private:
+  struct Connection {
+    ConnectionCalls calls;
+    uint32_t accepted = 0;  // connections tracked under this peer (its port may be reused)
+  };
   // Shards keep calls on different connections from contending for one lock.
   struct Shard {
     std::mutex mutex;
-    std::unordered_map<std::string, uint32_t> calls_by_peer;
+    std::unordered_map<std::string, Connection> connections_by_peer;
   };
+  // Mutex held: an entry nothing needs any more goes.
+  static void EraseIfUnused(Shard& shard, std::unordered_map<std::string, Connection>::iterator);
   Shard& ShardOf(const std::string& peer);
   void Leave(const std::string& peer);
   void LeaveConnection(const std::string& peer);
