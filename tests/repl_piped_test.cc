@@ -372,6 +372,15 @@ TEST(ReplPiped, StatusShowsEveryKnob) {
   EXPECT_NE(result.out.find(set, first), std::string::npos) << result.out;
 }
 
+TEST(ReplPiped, AStatusOnTheFirstLineShowsTheConnectionTheSessionOpens) {
+  TestServer server;
+  const auto result = RunProgram({GREETER_CLIENT_BIN, "--target", server.target()}, "status\n");
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.out.find("  socket "), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("-> 127.0.0.1:" + std::to_string(server.port())), std::string::npos)
+      << result.out;
+}
+
 TEST(ReplPiped, ChatLinesTheServerIsNotReadingDoNotFreezeTheSession) {
   TestServer server;
   // The server holds its first reply for 10 s and stops reading after a few requests: the

@@ -613,9 +613,14 @@ void ReplSession::StartTour(const Tour& command) {
 void ReplSession::ShowStatus(std::chrono::steady_clock::time_point give_up) {
   // The connection as gRPC itself counts it (channelz). gRPC counts a stream as ended a moment
   // after its call has ended: until then (at most until give_up) look again on a timer, not
-  // reading commands meanwhile, so that no call the user saw end shows as open.
+  // reading commands meanwhile, so that no call the user saw end shows as open. A status asked
+  // for while the session still connects (a script's first line) waits for the connection the
+  // same way, as the one-shot status does.
   const auto channel = ReadChannelStatus(target_, view_, std::chrono::milliseconds(0));
-  if (channel && OpenStreams(*channel) > 0 && std::chrono::steady_clock::now() < give_up) {
+  const bool connecting =
+      state_ == GRPC_CHANNEL_CONNECTING || (state_ == GRPC_CHANNEL_IDLE && !was_ready_);
+  if ((connecting || (channel && OpenStreams(*channel) > 0)) &&
+      std::chrono::steady_clock::now() < give_up) {
     mode_ = Mode::kCall;
     status_timer_.expires_after(std::chrono::milliseconds(2));
     status_timer_.async_wait([this, give_up](const asio::error_code& error) {
