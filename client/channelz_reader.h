@@ -7,26 +7,13 @@
 #include <string_view>
 #include <vector>
 
+#include "common/channelz_socket.h"
+
 namespace greeter {
 
 // What gRPC's channelz knows about this process's channel to a target: the channel, its
-// subchannels (one per address it connects to) and their sockets (one HTTP/2 connection each).
-// Counters that channelz leaves out read as 0; fields it does not report stay empty.
-struct ChannelzSocket {
-  int64_t id = 0;
-  std::string local;   // "127.0.0.1:41234"
-  std::string remote;  // "127.0.0.1:50051"
-  uint64_t streams_started = 0;
-  uint64_t streams_succeeded = 0;
-  uint64_t streams_failed = 0;
-  uint64_t messages_sent = 0;
-  uint64_t messages_received = 0;
-  uint64_t keepalives_sent = 0;
-  // HTTP/2 flow-control windows in bytes. gRPC C++ 1.51 does not fill these in.
-  std::optional<int64_t> local_flow_control_window;
-  std::optional<int64_t> remote_flow_control_window;
-};
-
+// subchannels (one per address it connects to) and their sockets (common/channelz_socket.h).
+// Counters that channelz leaves out read as 0.
 struct ChannelzCalls {
   uint64_t started = 0;
   uint64_t succeeded = 0;
@@ -60,8 +47,7 @@ struct ChannelzChannel {
 std::optional<ChannelzChannel> ReadChannelz(
     std::string_view target, std::chrono::milliseconds settle_within = std::chrono::seconds(1));
 
-// Streams started that have not yet ended, on the socket or on all of the channel's sockets.
-uint64_t OpenStreams(const ChannelzSocket& socket);
+// Streams started that have not yet ended, on all of the channel's sockets.
 uint64_t OpenStreams(const ChannelzChannel& channel);
 
 }  // namespace greeter

@@ -7,8 +7,10 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "server/open_calls.h"
+#include "server/peer_address.h"
 
 namespace greeter {
 
@@ -19,9 +21,12 @@ namespace greeter {
 // owns it.
 //
 // With a `max_idle` it also closes the connections that have had no call open for that long
-// (--max-connection-idle), judged from `calls` each time CloseIdle looks. greeter does this
-// itself, not gRPC: gRPC 1.51's idle filter costs every call about 4,600 instructions (8 % of
-// a unary call) and every streamed message some more.
+// (--max-connection-idle). greeter does this itself, not gRPC: gRPC 1.51's idle filter costs
+// every call about 4,700 instructions (8 % of a unary call) and every streamed message some
+// more. A connection is judged first by greeter's own count of its calls (OpenCalls, free),
+// then, once that says idle for max_idle, by gRPC's count of its streams (channelz), which also
+// sees the calls greeter does not handle (health Watch, reflection, channelz) and a call whose
+// request is still arriving.
 class OpenConnections {
  public:
   using Clock = std::chrono::steady_clock;
@@ -32,22 +37,32 @@ class OpenConnections {
   size_t count() const { return by_fd_.size(); }
   // Forgets the connections gRPC has closed; O(count) system calls.
   void ForgetClosed();
-  // Shuts down the connections idle for max_idle or longer: no call open at this look or the
-  // last, and none started in between. Called every max_idle / 4 or so, a connection goes
-  // between max_idle and 1.5 × max_idle after its last call ended. Without a GOAWAY (the
-  // public API has no way to ask gRPC for one): a call its client starts in the very moment
-  // fails UNAVAILABLE.
+  // Shuts down the connections idle for max_idle or longer: no call open and none started
+  // since the look that last found one, by greeter's count and by gRPC's. Called every
+  // max_idle / 4 or so, a connection goes between max_idle and 2 × max_idle after its last call
+  // ended. Without a GOAWAY (the public API has no way to ask gRPC for one): a call its client
+  // starts in that very moment fails UNAVAILABLE.
   void CloseIdle(Clock::time_point now);
 
  private:
   struct Connection {
     ino_t inode;
-    std::optional<std::string> peer;  // as OpenCalls knows it; none: not judged idle
-    uint32_t calls_started;           // at the last look
-    bool call_open;                   // at the last look
-    Clock::time_point busy_at;        // the last look that found it busy (or its accept)
-    bool shut_down;
+    std::optional<PeerNames> peer;  // none: not judged idle
+    // ":50051": this server's end, to tell its sockets in channelz from another server's in the
+    // same process (a client port may serve connections to both).
+    std::string local_port;
+    uint32_t calls_started = 0;  // by greeter's count, at the last look
+    bool call_open = false;      // by greeter's count, at the last look
+    // By gRPC's count, at the last look that read it (none yet: the next one judges).
+    std::optional<uint64_t> streams_started;
+    Clock::time_point busy_at;  // the last look that found it busy (or its accept)
+    bool shut_down = false;
   };
+  struct Candidate {
+    int fd;
+    Connection* connection;
+  };
+  void CloseIfGrpcAgrees(const std::vector<Candidate>& candidates, Clock::time_point now);
 
   OpenCalls& calls_;
   const std::chrono::milliseconds max_idle_;

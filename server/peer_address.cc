@@ -9,15 +9,16 @@
 namespace greeter {
 namespace {
 
-std::string Ipv4Peer(const in_addr& address, in_port_t port) {
+PeerNames Ipv4Peer(const in_addr& address, in_port_t port) {
   char text[INET_ADDRSTRLEN];
   inet_ntop(AF_INET, &address, text, sizeof text);
-  return "ipv4:" + std::string(text) + ":" + std::to_string(ntohs(port));
+  const std::string host_port = std::string(text) + ":" + std::to_string(ntohs(port));
+  return {"ipv4:" + host_port, host_port};
 }
 
 }  // namespace
 
-std::optional<std::string> GrpcPeerOf(int fd) {
+std::optional<PeerNames> PeerNamesOf(int fd) {
   sockaddr_storage address{};
   socklen_t length = sizeof address;
   if (getpeername(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) return std::nullopt;
@@ -35,8 +36,10 @@ std::optional<std::string> GrpcPeerOf(int fd) {
   if (ipv6.sin6_scope_id != 0) return std::nullopt;
   char text[INET6_ADDRSTRLEN];
   inet_ntop(AF_INET6, &ipv6.sin6_addr, text, sizeof text);
-  // A URI: its brackets percent-encoded.
-  return "ipv6:%5B" + std::string(text) + "%5D:" + std::to_string(ntohs(ipv6.sin6_port));
+  const std::string port = std::to_string(ntohs(ipv6.sin6_port));
+  // A URI, its brackets percent-encoded.
+  return PeerNames{"ipv6:%5B" + std::string(text) + "%5D:" + port,
+                   "[" + std::string(text) + "]:" + port};
 }
 
 }  // namespace greeter

@@ -10,6 +10,7 @@
 #include <future>
 #include <thread>
 
+#include "grpc/health/v1/health.grpc.pb.h"
 #include "server/greeter_server.h"
 #include "tests/support/test_server.h"
 
@@ -23,6 +24,8 @@ struct Addresses {
   std::string listen;  // port 0
   std::string client_host;
 };
+
+void PrintTo(const Addresses& addresses, std::ostream* out) { *out << addresses.name; }
 
 class IdleConnections : public ::testing::TestWithParam<Addresses> {
  protected:
@@ -95,6 +98,20 @@ TEST_P(IdleConnections, AConnectionWithACallOpenStaysOpen) {
   ASSERT_TRUE(stream->Read(&reply));
   EXPECT_FALSE(stream->Read(&reply));
   EXPECT_TRUE(stream->Finish().ok());
+}
+
+TEST_P(IdleConnections, AConnectionWithAHealthWatchOpenStaysOpen) {
+  // gRPC's own services (health, reflection, channelz) are not greeter's calls: a load
+  // balancer's Watch must keep its connection all the same.
+  grpc::ClientContext context;
+  grpc::health::v1::HealthCheckRequest request;
+  auto watch = grpc::health::v1::Health::NewStub(channel_)->Watch(&context, request);
+  grpc::health::v1::HealthCheckResponse response;
+  ASSERT_TRUE(watch->Read(&response));
+  auto stayed_up = WatchConnectionUntil(std::chrono::system_clock::now() + 4 * kIdle);
+  EXPECT_TRUE(stayed_up.get()) << "the connection was closed under an open health Watch";
+  context.TryCancel();
+  watch->Finish();
 }
 
 INSTANTIATE_TEST_SUITE_P(

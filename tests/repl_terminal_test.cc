@@ -363,7 +363,7 @@ TEST_F(ReplTerminal, AConnectionTheServerClosesForIdlenessIsNotReportedAsLost) {
   ASSERT_TRUE(listening) << server.stderr_text();
   const std::string target = listening->substr(listening->rfind(' ') + 1);
   auto client = StartClient(target);
-  // The server's GOAWAY for idleness: the channel goes idle, and stays so until a call.
+  // The server closes the idle connection: the channel goes idle, and stays so until a call.
   EXPECT_TRUE(client->WaitFor("idle\x1b[0m> ", 5s)) << client->output();
   EXPECT_FALSE(client->WaitFor("lost the connection", 3s)) << client->output();
   client->Type("hello Ada\r");  // the next call connects again
