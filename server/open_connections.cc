@@ -75,6 +75,7 @@ void OpenConnections::CloseIdle(Clock::time_point now) {
       connection.calls_started = calls.started;
       connection.call_open = calls.open > 0;
       connection.busy_at = now;
+      connection.streams_started.reset();  // gRPC's count is read afresh when idle again
       continue;
     }
     if (now - connection.busy_at >= max_idle_) candidates.push_back({fd, &connection});
