@@ -2,7 +2,6 @@
 
 #include <grpc/grpc.h>
 
-#include <algorithm>
 #include <thread>
 
 #include "common/channelz_json.h"
@@ -23,16 +22,15 @@ std::string StateOf(const Json& data) {
 }
 
 std::optional<ChannelzSubchannel> ReadSubchannel(int64_t id) {
-  const Json reply = Call(grpc_channelz_get_subchannel, id);
-  if (!reply.contains("subchannel")) return std::nullopt;
-  const Json& found = ObjectField(reply, "subchannel");
-  const Json& data = ObjectField(found, "data");
+  const auto found = Entity(grpc_channelz_get_subchannel, id, "subchannel");
+  if (!found) return std::nullopt;
+  const Json& data = ObjectField(*found, "data");
   ChannelzSubchannel subchannel;
   subchannel.id = id;
   subchannel.target = StringField(data, "target");
   subchannel.state = StateOf(data);
   subchannel.calls = CallsOf(data);
-  for (const Json& socket_ref : ArrayField(found, "socketRef")) {
+  for (const Json& socket_ref : ArrayField(*found, "socketRef")) {
     if (auto socket = ReadChannelzSocket(IntField(socket_ref, "socketId"))) {
       subchannel.sockets.push_back(std::move(*socket));
     }
@@ -43,23 +41,18 @@ std::optional<ChannelzSubchannel> ReadSubchannel(int64_t id) {
 std::optional<ChannelzChannel> ReadChannelzOnce(std::string_view target) {
   Json newest;
   int64_t newest_id = -1;
-  int64_t start = 0;
-  // Top channels come in pages (100 each); only the last says "end": true.
-  for (;;) {
-    const Json page = Call(grpc_channelz_get_top_channels, start);
-    const Json& channels = ArrayField(page, "channel");
-    const int64_t page_start = start;
-    for (const Json& channel : channels) {
-      const int64_t id = IntField(ObjectField(channel, "ref"), "channelId");
-      start = std::max(start, id + 1);
-      if (id > newest_id && StringField(ObjectField(channel, "data"), "target") == target) {
-        newest = channel;
-        newest_id = id;
-      }
-    }
-    const bool last_page = !page.is_object() || page.value("end", false);
-    if (last_page || channels.empty() || start == page_start) break;
-  }
+  const auto id_of = [](const Json& channel) {
+    return IntField(ObjectField(channel, "ref"), "channelId");
+  };
+  ForEachListed(
+      [](int64_t start) { return Call(grpc_channelz_get_top_channels, start); }, "channel", id_of,
+      [&](const Json& channel) {
+        const int64_t id = id_of(channel);
+        if (id > newest_id && StringField(ObjectField(channel, "data"), "target") == target) {
+          newest = channel;
+          newest_id = id;
+        }
+      });
   if (newest_id < 0) return std::nullopt;
 
   const Json& data = ObjectField(newest, "data");

@@ -12,10 +12,35 @@ namespace greeter::channelz {
 
 // gRPC's channelz C API hands out JSON strings (channelz.proto's JSON mapping) that the caller
 // frees; nothing for an id that does not exist (a socket closed since it was listed).
-Json Call(char* (*query)(intptr_t), int64_t id) {
-  std::unique_ptr<char, decltype(&gpr_free)> text(query(static_cast<intptr_t>(id)), &gpr_free);
-  if (text == nullptr) return Json();
-  return Json::parse(text.get(), nullptr, /*allow_exceptions=*/false);
+Json Parsed(char* text) {
+  std::unique_ptr<char, decltype(&gpr_free)> owned(text, &gpr_free);
+  if (owned == nullptr) return Json();
+  return Json::parse(owned.get(), nullptr, /*allow_exceptions=*/false);
+}
+
+Json Call(char* (*query)(intptr_t), int64_t id) { return Parsed(query(static_cast<intptr_t>(id))); }
+
+std::optional<Json> Entity(char* (*query)(intptr_t), int64_t id, const char* key) {
+  Json reply = Call(query, id);
+  if (!reply.is_object() || !reply.contains(key)) return std::nullopt;
+  return std::move(reply[key]);
+}
+
+void ForEachListed(const std::function<Json(int64_t start)>& page_from, const char* key,
+                   const std::function<int64_t(const Json& entry)>& id_of,
+                   const std::function<void(const Json& entry)>& visit) {
+  for (int64_t start = 0;;) {
+    const Json page = page_from(start);
+    const Json& entries = ArrayField(page, key);
+    const int64_t page_start = start;
+    for (const Json& entry : entries) {
+      start = std::max(start, id_of(entry) + 1);
+      visit(entry);
+    }
+    // A page that moves nothing on would be asked for again for ever.
+    const bool last_page = !page.is_object() || page.value("end", false);
+    if (last_page || entries.empty() || start == page_start) return;
+  }
 }
 
 // Field readers that never throw: channelz leaves out fields that are zero or unset, and the

@@ -40,11 +40,9 @@ void OpenConnections::Add(int fd, Clock::time_point now) {
     if (old->second.peer) calls_.Forget(old->second.peer->call_peer);
     by_fd_.erase(old);
   }
-  Connection connection{.inode = *inode,
-                        .peer = std::nullopt,
-                        .local_port = "",
-                        .streams_started = std::nullopt,
-                        .busy_at = now};
+  Connection connection;
+  connection.inode = *inode;
+  connection.busy_at = now;
   if (max_idle_.count() > 0) {
     connection.peer = PeerNamesOf(fd);
     connection.local_port = LocalPortOf(fd);

@@ -46,7 +46,7 @@ class OpenConnections {
 
  private:
   struct Connection {
-    ino_t inode;
+    ino_t inode = 0;
     std::optional<PeerNames> peer;  // none: not judged idle
     // ":50051": this server's end, to tell its sockets in channelz from another server's in the
     // same process (a client port may serve connections to both).
