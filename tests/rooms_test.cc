@@ -282,7 +282,8 @@ TEST(Rooms, ACrowdJoiningAtOnceIsAnnouncedInAFewJoinedEventsNamingEveryone) {
   for (int i = 0; i < kCrowd; ++i) {  // all at once: no one waits for its WELCOME
     crowd.push_back(std::make_unique<Member>(*stub, "c" + std::to_string(i), "lobby"));
   }
-  for (int i = 0; i < kCrowd; ++i) crowd[i]->WaitFor(greet::WELCOME, "c" + std::to_string(i));
+  for (size_t i = 0; i < crowd.size(); ++i)
+    crowd[i]->WaitFor(greet::WELCOME, "c" + std::to_string(i));
   std::multiset<std::string> announced;
   int joined_events = 0;
   reader.WaitForEvent([&](const greet::HelloReply& e) {
@@ -298,7 +299,7 @@ TEST(Rooms, ACrowdJoiningAtOnceIsAnnouncedInAFewJoinedEventsNamingEveryone) {
   // The last ones announced were welcomed into a room holding everyone else: the reader and
   // the rest of the crowd.
   int most_present = 0;
-  for (int i = 0; i < kCrowd; ++i) {
+  for (size_t i = 0; i < crowd.size(); ++i) {
     const auto welcome = crowd[i]->WaitFor(greet::WELCOME, "c" + std::to_string(i));
     most_present = std::max(most_present, welcome.members_size());
   }
@@ -393,8 +394,8 @@ TEST(Rooms, CuttingOffManySlowMembersCostsTheOthersOneLeftEvent) {
       << first_message;
   reader.Say("still here");
   reader.WaitForMessageCount(kTexts + 1);
-  for (int i = 0; i < kSlow; ++i) slow_contexts[i]->TryCancel();
-  for (int i = 0; i < kSlow; ++i) slow[i]->Finish();
+  for (auto& context : slow_contexts) context->TryCancel();
+  for (auto& stream : slow) stream->Finish();
 }
 
 class ResumeAfterALostConnection : public ::testing::Test {
@@ -421,7 +422,7 @@ class ResumeAfterALostConnection : public ::testing::Test {
     }  // cancelled: the connection is lost
     alice_.WaitFor(greet::LEFT, "Bob");
     for (int i = 1; i <= texts; ++i) alice_.Say("while away " + std::to_string(i));
-    alice_.WaitForMessageCount(texts);
+    alice_.WaitForMessageCount(static_cast<size_t>(texts));
     return {last_seen, epoch};
   }
 

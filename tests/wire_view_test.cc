@@ -386,7 +386,7 @@ TEST(WireViewAlone, AUnixSocketTargetIsViewedLikeATcpOne) {
   const std::string path = "/tmp/greeter-wire-test-" + std::to_string(getpid()) + ".sock";
   ChildProcess server({GREETER_SERVER_BIN, "--listen", "unix:" + path});
   ASSERT_TRUE(server.ReadStdoutLine(10s)) << server.stderr_text();
-  for (const std::string target : {"unix:" + path, "unix://" + path}) {
+  for (const std::string& target : {"unix:" + path, "unix://" + path}) {
     const auto run = RunProgram({GREETER_CLIENT_BIN, "--target", target, "--frames", "hello", "A"});
     EXPECT_EQ(run.exit_code, 0) << target << ": " << run.err;
     EXPECT_EQ(run.out, "Hello A\n");

@@ -149,8 +149,9 @@ RedisRooms::RedisRooms(const ServerLimits& limits, asio::io_context& io_context,
     // A Redis out of reach from the start is reported once too (the health and the log).
     commands_.Start({[this] { OnCommandsUp(); }, [this](const std::string&) { OnLinkDown(true); },
                      [this](const std::string&) { UpdateReachable(/*after_failure=*/true); }});
-    subscriber_.Start(
-        {[this] { UpdateReachable(); }, [this](const std::string&) { OnLinkDown(false); }});
+    subscriber_.Start({[this] { UpdateReachable(); },
+                       [this](const std::string&) { OnLinkDown(false); },
+                       /*failed=*/nullptr});
     Beat();
   });
 }
