@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <unordered_map>
 
 #include "common/channelz_socket.h"
@@ -83,22 +84,36 @@ void OpenConnections::CloseIdle(Clock::time_point now) {
 
 void OpenConnections::CloseIfGrpcAgrees(const std::vector<Candidate>& candidates,
                                         Clock::time_point now) {
-  // By "local -> remote" port and address: a client port may connect to two servers at once.
-  std::unordered_map<std::string, ChannelzSocket> sockets;
-  for (auto& socket : ReadServerSockets()) {
-    const auto colon = socket.local.rfind(':');
-    if (colon == std::string::npos) continue;  // not TCP
-    sockets.emplace(socket.local.substr(colon) + " " + socket.remote, std::move(socket));
+  // A connection's socket in channelz is found once, among all of them, then read by its id:
+  // a look costs a read per candidate, not one per connection of the server.
+  std::unordered_map<std::string, ChannelzSocket> listed;
+  const bool someone_unfound =
+      std::any_of(candidates.begin(), candidates.end(),
+                  [](const Candidate& c) { return !c.connection->socket_id; });
+  if (someone_unfound) {
+    for (auto& socket : ReadServerSockets()) {
+      const auto colon = socket.local.rfind(':');
+      if (colon == std::string::npos) continue;  // not TCP
+      // By "local port, remote address": a client port may connect to two servers at once.
+      listed.emplace(socket.local.substr(colon) + " " + socket.remote, std::move(socket));
+    }
   }
   for (const auto& [fd, connection] : candidates) {
+    std::optional<ChannelzSocket> socket;
+    if (connection->socket_id) {
+      socket = ReadChannelzSocket(*connection->socket_id);
+    } else if (const auto found =
+                   listed.find(connection->local_port + " " + connection->peer->address);
+               found != listed.end()) {
+      socket = std::move(found->second);
+      connection->socket_id = socket->id;
+    }
     // No socket in channelz: no transport (yet, or any more), so no stream either.
-    const auto found = sockets.find(connection->local_port + " " + connection->peer->address);
-    if (found != sockets.end()) {
-      const ChannelzSocket& socket = found->second;
+    if (socket) {
       const bool first_look = !connection->streams_started;
-      const bool changed = !first_look && *connection->streams_started != socket.streams_started;
-      connection->streams_started = socket.streams_started;
-      if (OpenStreams(socket) > 0 || changed) {
+      const bool changed = !first_look && *connection->streams_started != socket->streams_started;
+      connection->streams_started = socket->streams_started;
+      if (OpenStreams(*socket) > 0 || changed) {
         connection->busy_at = now;
         continue;
       }

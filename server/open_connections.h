@@ -51,8 +51,9 @@ class OpenConnections {
     // ":50051": this server's end, to tell its sockets in channelz from another server's in the
     // same process (a client port may serve connections to both).
     std::string local_port;
-    uint32_t calls_started = 0;  // by greeter's count, at the last look
-    bool call_open = false;      // by greeter's count, at the last look
+    uint32_t calls_started = 0;        // by greeter's count, at the last look
+    bool call_open = false;            // by greeter's count, at the last look
+    std::optional<int64_t> socket_id;  // its socket in channelz, once found
     // By gRPC's count, at the last look that read it (none yet: the next one judges).
     std::optional<uint64_t> streams_started;
     Clock::time_point busy_at;  // the last look that found it busy (or its accept)
